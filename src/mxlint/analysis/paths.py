@@ -1,0 +1,21 @@
+"""What a file's path says about it: test code and command-line entry points."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+_TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__"})
+_TEST_FILE = re.compile(r"^(test_.*|.*_test|.*_tests|conftest)\.py$")
+_CLI_DIRS = frozenset({"scripts", "bin", "cli", "management"})  # management: Django commands
+_CLI_FILES = frozenset({"__main__.py", "cli.py", "manage.py", "setup.py", "noxfile.py"})
+
+
+def is_test_path(relpath: str) -> bool:
+    path = PurePosixPath(relpath)
+    return bool(_TEST_FILE.match(path.name)) or any(part in _TEST_DIRS for part in path.parts[:-1])
+
+
+def is_cli_path(relpath: str) -> bool:
+    path = PurePosixPath(relpath)
+    return path.name in _CLI_FILES or any(part in _CLI_DIRS for part in path.parts[:-1])

@@ -1,0 +1,125 @@
+"""The programmatic entry point: ``run(Options) -> RunResult``. No printing, no ``sys.exit``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from mxlint import config as config_module
+from mxlint import engine, registry
+from mxlint.config import Config
+from mxlint.discovery import Discovery
+from mxlint.model import Finding, RunResult
+
+SCOPES = ("auto", "files", "project", "all")
+
+
+class UsageError(Exception):
+    """The request cannot be carried out as given (missing path, bad selector); one line for the user."""
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: tuple[str, ...] = (".",)
+    select: tuple[str, ...] = ()  # replaces the configuration's select when given
+    ignore: tuple[str, ...] = ()  # added to the configuration's ignore
+    exclude: tuple[str, ...] = ()  # added to the configuration's exclude
+    jobs: int | None = None
+    scope: str = "auto"
+    config: Config | None = None  # None: discover it from the scanned paths upwards
+    progress: engine.Progress | None = None
+
+
+def scan_root(paths: Sequence[Path], cwd: Path) -> Path:
+    """The folder output paths are relative to: the working folder when it holds every path."""
+    folders = [path if path.is_dir() else path.parent for path in paths]
+    if all(folder == cwd or cwd in folder.parents for folder in folders):
+        return cwd
+    return Path(os.path.commonpath([str(folder) for folder in folders]))
+
+
+def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
+    if explicit:
+        return config_module.load_file(Path(explicit))
+    absolute = [Path(os.path.abspath(path)) for path in paths] or [Path.cwd()]
+    start = Path(os.path.commonpath([str(p if p.is_dir() else p.parent) for p in absolute]))
+    return config_module.discover(start)
+
+
+def _per_file_ignored(config: Config, root: Path) -> list[tuple[pathspec.GitIgnoreSpec, set[str]]]:
+    ignored = []
+    for glob, selectors in config.per_file_ignores:
+        ids = set().union(*(registry.resolve_selector(token) for token in registry.split_selectors(selectors)))
+        ignored.append((pathspec.GitIgnoreSpec.from_lines([glob]), ids))
+    return ignored
+
+
+def _config_relative(finding: Finding, root: Path, base: Path | None) -> str:
+    if base is None:
+        return finding.path
+    try:
+        return (root / finding.path).relative_to(base).as_posix()
+    except ValueError:
+        return finding.path
+
+
+def run(options: Options) -> RunResult:
+    cwd = Path.cwd()
+    paths = [Path(os.path.abspath(path)) for path in options.paths or (".",)]
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"path does not exist: {os.path.relpath(path, cwd)}")
+    if options.scope not in SCOPES:
+        raise UsageError(f"unknown scope {options.scope!r}; expected one of {', '.join(SCOPES)}")
+    config = options.config if options.config is not None else load_config(options.paths)
+
+    select = registry.split_selectors(options.select or config.select)
+    ignore = registry.split_selectors((*config.ignore, *options.ignore))
+    try:
+        rules = engine.enabled_rules(select, ignore, dict(config.priority))
+    except registry.UnknownSelectorError as error:
+        raise UsageError(str(error)) from None
+
+    only_files = all(path.is_file() for path in paths)
+    scope = options.scope if options.scope != "auto" else ("files" if only_files else "all")
+    plan = engine.Plan(
+        rules=tuple(rules),
+        settings=config.settings,
+        file_rules=scope in ("files", "all"),
+        project_rules=scope in ("project", "all"),
+    )
+
+    root = scan_root(paths, cwd)
+    discovery = Discovery(root, (*config.exclude, *options.exclude))
+    sources = discovery.collect(paths)
+    folders = [discovery.relpath(path) or "." for path in paths if path.is_dir()]
+
+    def read_line(relpath: str, line: int) -> str:
+        try:
+            with (root / relpath).open(encoding="utf-8", errors="replace") as handle:
+                for number, text in enumerate(handle, start=1):
+                    if number == line:
+                        return text
+        except OSError:
+            pass
+        return ""
+
+    outcome = engine.run(plan, sources, folders, read_line, options.jobs, options.progress)
+    per_file = _per_file_ignored(config, root)
+    findings, suppressed = [], []
+    for finding in outcome.findings:
+        relative = _config_relative(finding, root, config.base_dir)
+        if any(finding.rule_id in ids and spec.match_file(relative) for spec, ids in per_file):
+            continue
+        (suppressed if finding.suppressed else findings).append(finding)
+    return RunResult(
+        findings=findings,
+        suppressed=suppressed,
+        rules=rules,
+        notifications=[*discovery.notifications, *outcome.notifications],
+        files_checked=outcome.files_checked,
+    )

@@ -1,0 +1,240 @@
+"""Base classes for rules, one per file kind. Bases iterate; rules only judge and call ``report``.
+
+A rule module defines one class decorated with ``@rule("MXnnn")``; that id is the only link to the
+rule's YAML in ``rules/``. The registry checks at load time that code and data match one to one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, TypeVar
+
+import libcst as cst
+from libcst._metadata_dependent import LazyValue
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ProviderT
+
+from mxlint.config import Settings
+from mxlint.model import FileKind
+from mxlint.sources import python as python_source
+
+_RULES: dict[str, type[Rule]] = {}
+R = TypeVar("R", bound="type[Rule]")
+
+
+def rule(rule_id: str) -> Callable[[R], R]:
+    """Register a rule class under the id of its YAML metadata."""
+
+    def register(cls: R) -> R:
+        if rule_id in _RULES:
+            raise ValueError(f"{rule_id} is registered twice ({_RULES[rule_id].__name__}, {cls.__name__})")
+        cls.RULE_ID = rule_id
+        _RULES[rule_id] = cls
+        return cls
+
+    return register
+
+
+def registered() -> dict[str, type[Rule]]:
+    import mxlint.checks  # noqa: F401 - importing the package registers every rule
+
+    return dict(_RULES)
+
+
+@dataclass
+class Report:
+    """A rule's raw report, before the engine formats, suppresses and fingerprints it."""
+
+    rule_id: str
+    args: dict[str, Any]
+    line: int = 1
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    node: cst.CSTNode | None = None  # Python: positions are resolved after the traversal
+    path: str | None = None  # repository-level reports: the anchor file
+
+
+@dataclass
+class FileContext:
+    """What a rule sees of the file it checks, and where its reports and facts go."""
+
+    relpath: str
+    kind: FileKind
+    data: bytes
+    settings: Settings
+    reports: list[Report] = field(default_factory=list)
+    facts: dict[str, list[Any]] = field(default_factory=dict)
+
+    @cached_property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def statement_line(self, report: Report) -> int | None:
+        """First line of the statement holding the report, where the kind has statements."""
+        return None
+
+    def resolve_positions(self) -> None:
+        """Turn node-based reports into lines and columns (kinds with syntax trees override this)."""
+
+
+class Rule:
+    """Common surface of every rule. Subclasses set ``KIND`` and call :meth:`report`."""
+
+    RULE_ID: ClassVar[str]
+    KIND: ClassVar[FileKind]
+    CONTEXT: ClassVar[type[FileContext]] = FileContext
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+
+    @classmethod
+    def applies_to(cls, relpath: str, settings: Settings) -> bool:
+        """Whether the rule looks at this file at all (e.g. a rule that skips test files)."""
+        return True
+
+    def record(self, fact: Any) -> None:
+        """Keep a picklable fact for this rule's :meth:`finalize` (repository-level rules)."""
+        self.context.facts.setdefault(self.RULE_ID, []).append(fact)
+
+    @classmethod
+    def finalize(cls, project: Project) -> None:
+        """Repository-level judgement over the facts every file contributed; file rules skip it."""
+
+    @classmethod
+    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
+        """Run ``rules`` (all of this base's kind) over one file; each base knows its document."""
+        raise NotImplementedError
+
+
+@dataclass
+class Project:
+    """The repository-level view a rule's :meth:`Rule.finalize` gets: files and facts, no content."""
+
+    root: str
+    files: Mapping[str, FileKind]
+    facts: Mapping[str, list[tuple[str, Any]]]  # rule id -> (relative path, fact)
+    reports: list[Report] = field(default_factory=list)
+
+    def facts_of(self, rule_id: str) -> list[tuple[str, Any]]:
+        return list(self.facts.get(rule_id, ()))
+
+    def report(self, rule_id: str, path: str, line: int = 1, **args: Any) -> None:
+        self.reports.append(Report(rule_id, args, line=line, path=path))
+
+
+class PythonContext(FileContext):
+    """A Python file: the libcst module and its metadata, resolved on demand and only once."""
+
+    module: cst.Module
+    wrapper: MetadataWrapper
+
+    def attach(self, module: cst.Module) -> None:
+        self.module = module
+        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self._analyses: dict[type, Any] = {}
+
+    @cached_property
+    def text(self) -> str:
+        return python_source.decode(self.data)
+
+    def metadata(self, provider: ProviderT) -> Mapping[cst.CSTNode, Any]:
+        """Every node's value for ``provider``, resolved on first use (values may be lazy)."""
+        return self.wrapper.resolve(provider)
+
+    def lookup(self, provider: ProviderT, node: cst.CSTNode, default: Any = None) -> Any:
+        """One node's metadata, like ``get_metadata`` in a visitor, usable outside the traversal."""
+        value = self.metadata(provider).get(node, default)
+        return value() if isinstance(value, LazyValue) else value
+
+    def analysis(self, factory: Callable[[PythonContext], Any]) -> Any:
+        """A per-file analysis shared by every rule that asks for it (computed once)."""
+        if factory not in self._analyses:
+            self._analyses[factory] = factory(self)
+        return self._analyses[factory]
+
+    def resolve_positions(self) -> None:
+        pending = [report for report in self.reports if report.node is not None]
+        if not pending:
+            return
+        for report in pending:
+            span = self.lookup(PositionProvider, report.node)
+            report.line, report.column = span.start.line, span.start.column + 1
+            report.end_line, report.end_column = span.end.line, span.end.column + 1
+
+    def statement_line(self, report: Report) -> int | None:
+        if report.node is None:
+            return None
+        node: cst.CSTNode | None = report.node
+        while node is not None and not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            node = self.lookup(ParentNodeProvider, node)
+        return self.lookup(PositionProvider, node).start.line if node is not None else None
+
+
+class PythonRule(Rule, cst.BatchableCSTVisitor):
+    """A libcst visitor; every Python rule of a file runs in one batched traversal.
+
+    ``TRIGGER`` is a regular expression over the raw source: when it does not match, the rule cannot
+    fire, so the file is neither parsed nor given metadata for it. ``METADATA_DEPENDENCIES`` are
+    resolved only for files where a rule that declares them is active. Positions are never declared:
+    they are computed after the traversal, and only for files with findings.
+    """
+
+    KIND = FileKind.PYTHON
+    CONTEXT = PythonContext
+    TRIGGER: ClassVar[str | None] = None
+    context: PythonContext
+
+    @classmethod
+    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+        return re.compile(cls.TRIGGER.encode(), re.MULTILINE) if cls.TRIGGER else None
+
+    def report(self, node: cst.CSTNode, **args: Any) -> None:
+        self.context.reports.append(Report(self.RULE_ID, args, node=node))
+
+    def finish(self) -> None:
+        """Called once after the traversal, for rules that judge a whole function or module."""
+
+    @classmethod
+    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
+        assert isinstance(context, PythonContext)
+        active = []
+        for rule_cls in rules:
+            assert issubclass(rule_cls, PythonRule)
+            if not rule_cls.applies_to(context.relpath, context.settings):
+                continue
+            pattern = _trigger(rule_cls, context.settings)
+            if pattern is None or pattern.search(context.data):
+                active.append(rule_cls)
+        if not active:
+            return
+        context.attach(python_source.parse(context.data))
+        visitors = [rule_cls(context) for rule_cls in active]
+        context.wrapper.visit_batched(visitors)
+        for visitor in visitors:
+            visitor.finish()
+        context.resolve_positions()
+
+
+_TRIGGERS: dict[tuple[type[PythonRule], Settings], re.Pattern[bytes] | None] = {}
+
+
+def _trigger(rule_cls: type[PythonRule], settings: Settings) -> re.Pattern[bytes] | None:
+    key = (rule_cls, settings)
+    if key not in _TRIGGERS:
+        _TRIGGERS[key] = rule_cls.trigger(settings)
+    return _TRIGGERS[key]
+
+
+# The base class that runs each file kind; a new kind adds its base here and a parser in sources/.
+KIND_BASES: dict[FileKind, type[Rule]] = {FileKind.PYTHON: PythonRule}

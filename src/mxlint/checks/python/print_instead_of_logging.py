@@ -1,0 +1,105 @@
+"""MX401: ``print``/``pprint`` in library code instead of structured logging."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from mxlint.analysis.names import dotted, imported_names, is_main_guard, keyword
+from mxlint.analysis.paths import is_cli_path, is_test_path
+from mxlint.checks.base import PythonContext, PythonRule, rule
+from mxlint.config import Settings
+
+_PRINTERS = {"builtins.print": "print", "pprint.pprint": "pprint", "pprint.pp": "pprint"}
+_STD_STREAMS = {"sys.stdout", "sys.stderr", "stdout", "stderr", "None"}
+_CLI_DECORATORS = ("command", "group", "callback")  # click and typer entry points
+
+
+@rule("MX401")
+class PrintInsteadOfLogging(PythonRule):
+    TRIGGER = r"print"
+
+    @classmethod
+    def applies_to(cls, relpath: str, settings: Settings) -> bool:
+        return not (is_test_path(relpath) or is_cli_path(relpath))
+
+    def __init__(self, context: PythonContext) -> None:
+        super().__init__(context)
+        self.candidates: list[tuple[cst.Call, str | None]] = []  # (call, enclosing top-level function)
+        self.print_names = 0  # every Name 'print'; more than the calls means it may be rebound
+        self.print_calls = 0
+        self.main_guard = 0
+        self.cli_functions = 0
+        self.main_calls: set[str] = set()  # functions the __main__ block calls are CLI entry points
+        self.scopes: list[str | None] = []  # enclosing defs/classes; None marks a class
+        self.printer_names = {"print", "pprint", "pp"}  # plus local aliases of pprint's functions
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if dotted(node.module) == "pprint" and not isinstance(node.names, cst.ImportStar):
+            self.printer_names.update(alias.evaluated_alias or alias.evaluated_name for alias in node.names)
+
+    def visit_If(self, node: cst.If) -> None:
+        self.main_guard += is_main_guard(node)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self.main_guard -= is_main_guard(original_node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.append(None)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(node.name.value)
+        self.cli_functions += _is_cli_entry(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+        self.cli_functions -= _is_cli_entry(original_node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.print_names += node.value == "print"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func)
+        if name is None:
+            return
+        if self.main_guard:
+            self.main_calls.add(name)
+        if name == "print":
+            self.print_calls += 1
+        if name.rsplit(".", 1)[-1] not in self.printer_names:
+            return
+        if self.main_guard or self.cli_functions or _to_real_file(node):
+            return
+        self.candidates.append((node, self.scopes[0] if self.scopes else None))
+
+    def finish(self) -> None:
+        # 'print' used only as a callee cannot have been rebound, so no scope analysis is needed;
+        # anything else (pprint, aliases, a rebound print) is resolved through qualified names.
+        plain_builtin = self.print_names == self.print_calls
+        for call, top_level in self.candidates:
+            if top_level in self.main_calls:
+                continue
+            func = call.func
+            if plain_builtin and isinstance(func, cst.Name) and func.value == "print":
+                self.report(call, name="print")
+                continue
+            printer = next((_PRINTERS[q] for q in imported_names(self.context, func) if q in _PRINTERS), None)
+            if printer:
+                self.report(call, name=printer)
+
+
+def _is_cli_entry(node: cst.FunctionDef) -> bool:
+    for decorator in node.decorators:
+        target = decorator.decorator
+        name = dotted(target.func if isinstance(target, cst.Call) else target)
+        if name and "." in name and name.rsplit(".", 1)[-1] in _CLI_DECORATORS:
+            return True
+    return False
+
+
+def _to_real_file(call: cst.Call) -> bool:
+    """``print(..., file=handle)`` writes to a file, not a log; stdout, stderr and None do not count."""
+    target = keyword(call, "file") or keyword(call, "stream")
+    return target is not None and dotted(target.value) not in _STD_STREAMS

@@ -1,0 +1,221 @@
+"""Command line: parse flags, call :func:`mxlint.api.run`, pick a reporter, choose the exit code.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 at least one; 2 usage, configuration or
+internal error, reported as one line on stderr (with a traceback only under ``--verbose``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from mxlint import __version__, api, docs, registry
+from mxlint.config import FAIL_ON_CHOICES, ConfigError
+from mxlint.model import Priority
+from mxlint.reporters import REPORTERS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_PROGRESS_MIN_FILES = 200
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"mxlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _colour_wanted(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class _Progress:
+    """A one-line counter on stderr, shown only on a terminal and only for long scans."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < _PROGRESS_MIN_FILES or (done % 25 and done != total):
+            return
+        sys.stderr.write(f"\rmxlint: checked {done}/{total} files")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="mxlint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """mxlint: checks a MaintainX integration against the go-live production checklist."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+    help="Exit 1 when a finding at or above this priority remains [default: P2, or the config's].",
+)
+@click.option("--select", multiple=True, help="Only these rules: id, name, checklist key or priority.")
+@click.option("--ignore", multiple=True, help="Skip these rules: id, name, checklist key or priority.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--exclude", multiple=True, help="Gitignore-style pattern of paths to skip.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
+@click.option(
+    "--scope",
+    type=click.Choice(api.SCOPES),
+    default="auto",
+    show_default=True,
+    help="files: per-file rules; project: repository-level rules; auto: files when only files are named.",
+)
+@click.option("--sarif-category", default="mxlint/", show_default=True, help="SARIF automationDetails.id.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Print diagnostics, and tracebacks on internal errors.")
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    scope: str,
+    sarif_category: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Check PATHS (files or folders; default: the current folder)."""
+    paths = paths or (".",)
+    progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
+    try:
+        config = api.load_config(paths, config_path)
+        options = api.Options(
+            paths=paths,
+            select=select,
+            ignore=ignore,
+            exclude=exclude,
+            jobs=jobs,
+            scope=scope,
+            config=config,
+            progress=progress,
+        )
+        result = api.run(options)
+    except (ConfigError, api.UsageError) as error:
+        _fail(str(error))
+    finally:
+        progress.clear()
+
+    if verbose:
+        for note in result.notifications:
+            click.echo(f"mxlint: {note.path}: {note.message}", err=True)
+        click.echo(f"mxlint: {result.files_checked} files checked, {len(result.rules)} rules enabled", err=True)
+
+    stream = sys.stdout if output is None else None
+    render_options: dict[str, object] = {}
+    if fmt == "text":
+        render_options["color"] = stream is not None and _colour_wanted(stream)
+    if fmt == "sarif":
+        render_options["category"] = sarif_category
+    report = REPORTERS[fmt](result, **render_options)
+    if fmt == "text" and quiet:
+        report = "".join(line + "\n" for line in report.splitlines() if line and not _is_summary(line))
+    if output is None:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror or error}")
+
+    threshold = fail_on or config.fail_on
+    gate = None if threshold.lower() == "never" else Priority(threshold.upper())
+    sys.exit(EXIT_FINDINGS if result.fails(gate) else EXIT_OK)
+
+
+def _is_summary(line: str) -> bool:
+    return line.startswith(("Found ", "All checks passed"))
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
+def rules(fmt: str) -> None:
+    """List every rule: id, checklist key, priority and title."""
+    metas = registry.all_rules()
+    if fmt == "markdown":
+        click.echo(docs.rules_document(metas), nl=False)
+    elif fmt == "json":
+        entries = [
+            {
+                "id": meta.id,
+                "name": meta.name,
+                "title": meta.title,
+                "checklist": meta.checklist,
+                "priority": meta.priority.value,
+                "category": meta.category,
+                "kinds": [kind.value for kind in meta.kinds],
+                "scope": meta.scope.value,
+                "precision": meta.precision,
+                "help_uri": meta.help_uri,
+            }
+            for meta in metas
+        ]
+        click.echo(json.dumps(entries, indent=2))
+    else:
+        for meta in metas:
+            key = meta.checklist or "(mxlint)"
+            click.echo(f"{meta.id}  {meta.priority.value}  {key:<34} {meta.name:<34} {meta.title}")
+
+
+@cli.command()
+@click.argument("handle")
+def explain(handle: str) -> None:
+    """Show the documentation of a rule (by id or name) or of every rule of a checklist key."""
+    meta = registry.lookup(handle)
+    metas = [meta] if meta else [m for m in registry.all_rules() if m.checklist == handle]
+    if not metas:
+        _fail(f"no rule or checklist key named {handle!r} (see 'mxlint rules')")
+    click.echo("\n".join(docs.rule_text(m) for m in metas), nl=False)
+
+
+def main() -> None:
+    """Console entry point: click's errors become one line and exit 2, never a traceback."""
+    verbose = "--verbose" in sys.argv or "-v" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        click.echo("mxlint: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as error:
+        _fail(error.format_message())
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+    except Exception as error:  # the last line of defence: one line, exit 2
+        if verbose:
+            traceback.print_exc()
+        _fail(f"internal error: {type(error).__name__}: {error}")
+    sys.exit(EXIT_OK)

@@ -1,0 +1,188 @@
+"""Find the files to check and say what kind each one is.
+
+Folders are walked with git's ignore semantics (``.gitignore`` files at every level, the ancestors'
+up to the repository root, and ``.git/info/exclude``) through pathspec, plus mxlint's default
+excludes. Files named on the command line are always checked, even if ignored, because pre-commit
+passes file names. Symbolic links are never followed out of the scan root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from mxlint.model import FileKind, Notification
+
+# Folders never worth walking: VCS metadata, virtualenvs, dependency and build output, caches.
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", ".jj",
+        ".venv", "venv", ".tox", ".nox", ".direnv", ".pyenv", "__pypackages__", "site-packages",
+        "node_modules", "bower_components",
+        "build", "dist", "_build", "buck-out", ".eggs",
+        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".mxlint_cache", ".pytype",
+        ".hypothesis", ".ipynb_checkpoints", ".terraform",
+    }
+)  # fmt: skip
+
+_DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)(\..+)?$|.+\.(Dockerfile|dockerfile|Containerfile)$")
+_DOTENV = re.compile(r"^\.env(\..+)?$|.+\.env$")
+_K8S_MARKERS = (re.compile(rb"^apiVersion\s*:", re.M), re.compile(rb"^kind\s*:", re.M))
+_YAML_PEEK_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    relpath: str  # relative to the scan root, '/' separators
+    kind: FileKind
+
+
+def classify_name(name: str) -> FileKind:
+    """The kind a file name implies; YAML is refined by :func:`classify` after a peek."""
+    if name.endswith(".py"):
+        return FileKind.PYTHON
+    if name in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        return FileKind.PRECOMMIT
+    if name == ".gitignore":
+        return FileKind.GITIGNORE
+    if _DOCKERFILE.match(name):
+        return FileKind.DOCKERFILE
+    if _DOTENV.match(name):
+        return FileKind.DOTENV
+    if name.endswith((".yaml", ".yml")):
+        return FileKind.YAML
+    return FileKind.TEXT
+
+
+def classify(path: Path) -> FileKind:
+    kind = classify_name(path.name)
+    if kind is FileKind.YAML:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_YAML_PEEK_BYTES)
+        except OSError:
+            return kind  # the reader reports the error when a rule needs the content
+        if all(marker.search(head) for marker in _K8S_MARKERS):
+            return FileKind.KUBERNETES
+    return kind
+
+
+class _IgnoreRules:
+    """The ``.gitignore`` specs that apply to a folder, outermost first (git: the deepest match wins)."""
+
+    def __init__(self, specs: tuple[tuple[Path, pathspec.GitIgnoreSpec], ...] = ()) -> None:
+        self.specs = specs
+
+    def with_file(self, folder: Path, ignore_file: Path) -> _IgnoreRules:
+        try:
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return self
+        return _IgnoreRules((*self.specs, (folder, pathspec.GitIgnoreSpec.from_lines(lines))))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        verdict = False
+        for base, spec in self.specs:
+            try:
+                relative = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            result = spec.check_file(relative + "/" if is_dir else relative)
+            if result.include is not None:
+                verdict = result.include
+        return verdict
+
+
+def _git_root(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _inherited_rules(folder: Path) -> _IgnoreRules:
+    """Ignore rules from the repository root down to (not including) ``folder``."""
+    rules = _IgnoreRules()
+    git_root = _git_root(folder)
+    if git_root is None:
+        return rules
+    rules = rules.with_file(git_root, git_root / ".git" / "info" / "exclude")
+    chain = [folder, *folder.parents]
+    for ancestor in reversed(chain[1 : chain.index(git_root) + 1]):
+        rules = rules.with_file(ancestor, ancestor / ".gitignore")
+    return rules
+
+
+class Discovery:
+    """Collects :class:`SourceFile`s under ``root`` for the paths given on the command line."""
+
+    def __init__(self, root: Path, excludes: Sequence[str] = ()) -> None:
+        self.root = root
+        self._real_root = root.resolve()
+        self.user_excludes = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
+        self.notifications: list[Notification] = []
+
+    def relpath(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _user_excluded(self, relpath: str, is_dir: bool) -> bool:
+        return bool(self.user_excludes and self.user_excludes.match_file(relpath + "/" if is_dir else relpath))
+
+    def _inside_root(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self._real_root)
+        except (ValueError, OSError):
+            return False
+        return True
+
+    def collect(self, paths: Iterable[Path]) -> list[SourceFile]:
+        found: dict[str, SourceFile] = {}
+        for path in paths:
+            for source in self._collect_one(path):
+                found.setdefault(source.relpath, source)
+        return sorted(found.values(), key=lambda source: source.relpath)
+
+    def _collect_one(self, path: Path) -> Iterator[SourceFile]:
+        if path.is_symlink() and not self._inside_root(path):
+            self.notifications.append(
+                Notification(self.relpath(path), "symbolic link points outside the scan root; not followed")
+            )
+            return
+        if path.is_dir():
+            yield from self._walk(path, _inherited_rules(path).with_file(path, path / ".gitignore"))
+        elif path.is_file():
+            relpath = self.relpath(path)
+            if not self._user_excluded(relpath, is_dir=False):
+                yield SourceFile(path, relpath, classify(path))
+
+    def _walk(self, folder: Path, rules: _IgnoreRules) -> Iterator[SourceFile]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            self.notifications.append(
+                Notification(self.relpath(folder) or ".", f"cannot list folder: {error.strerror or error}")
+            )
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                continue  # git stores links as links; their targets are scanned where they live
+            is_dir = entry.is_dir(follow_symlinks=False)
+            relpath = self.relpath(path)
+            if is_dir and (entry.name in DEFAULT_EXCLUDED_DIRS or entry.name.endswith(".egg-info")):
+                continue
+            if rules.ignored(path, is_dir) or self._user_excluded(relpath, is_dir):
+                continue
+            if is_dir:
+                if (path / "pyvenv.cfg").is_file():
+                    continue  # a virtualenv under any name
+                nested = path / ".gitignore"
+                yield from self._walk(path, rules.with_file(path, nested) if nested.is_file() else rules)
+            elif entry.is_file(follow_symlinks=False):
+                yield SourceFile(path, relpath, classify(path))

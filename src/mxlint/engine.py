@@ -1,0 +1,297 @@
+"""Parse each file once, run the rules of its kind, then the repository-level finalise step.
+
+Files are checked in parallel worker processes. Each worker returns plain data (findings, facts,
+notifications); the parent sorts everything, so the output is byte-identical whatever ``--jobs`` is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+from mxlint import fingerprint, registry, suppression
+from mxlint.checks.base import KIND_BASES, FileContext, Project, Report, Rule, registered
+from mxlint.config import Settings
+from mxlint.discovery import SourceFile
+from mxlint.model import FileKind, Finding, Notification, Priority, RuleMeta, Scope
+from mxlint.sources import SourceError
+
+PARSE_ERROR = "MX000"
+BARE_IGNORE = "MX001"
+# Kinds whose comments start with '#', where '# mxlint: ignore[...]' works.
+COMMENT_KINDS = frozenset(FileKind) - {FileKind.TEXT}
+# Files that mark a folder as a project of its own (a service in a monorepo, a sample in fixtures/).
+PROJECT_MARKERS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile"})
+_MIN_FILES_PER_WORKER = 8
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a worker needs to check files: picklable, built once per run."""
+
+    rules: tuple[RuleMeta, ...]  # enabled, with effective priorities
+    settings: Settings
+    file_rules: bool = True
+    project_rules: bool = True
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        return frozenset(meta.id for meta in self.rules)
+
+
+@dataclass
+class FileOutcome:
+    relpath: str
+    findings: list[Finding] = field(default_factory=list)
+    facts: dict[str, list[Any]] = field(default_factory=dict)
+    notifications: list[Notification] = field(default_factory=list)
+
+
+class _Checker:
+    """Per-process state: the rule classes of the plan, grouped by file kind."""
+
+    def __init__(self, plan: Plan) -> None:
+        classes = registered()
+        self.plan = plan
+        self.metas = {meta.id: meta for meta in plan.rules}
+        self.by_kind: dict[FileKind, list[type[Rule]]] = {}
+        for meta in plan.rules:
+            cls = classes.get(meta.id)
+            if cls is None or not self._runs(meta):
+                continue
+            self.by_kind.setdefault(cls.KIND, []).append(cls)
+
+    def _runs(self, meta: RuleMeta) -> bool:
+        return self.plan.project_rules if meta.scope is Scope.PROJECT else self.plan.file_rules
+
+    def kinds(self) -> set[FileKind]:
+        kinds = set(self.by_kind)
+        if self.plan.file_rules and BARE_IGNORE in self.metas:
+            kinds |= COMMENT_KINDS
+        return kinds
+
+    def check(self, source: SourceFile) -> FileOutcome:
+        outcome = FileOutcome(source.relpath)
+        try:
+            data = source.path.read_bytes()
+        except OSError as error:
+            message = f"cannot read file: {error.strerror or error}"
+            outcome.notifications.append(Notification(source.relpath, message))
+            if PARSE_ERROR in self.metas:
+                outcome.findings.append(self._finding(Report(PARSE_ERROR, {"reason": message}), source.relpath))
+            return outcome
+
+        rules = self.by_kind.get(source.kind, [])
+        base = KIND_BASES.get(source.kind)
+        context = (base.CONTEXT if base else FileContext)(source.relpath, source.kind, data, self.plan.settings)
+        if rules and base is not None:
+            try:
+                base.check_file(rules, context)
+            except SourceError as error:
+                self._unchecked(context, outcome, error.message, error.line, error.column)
+            except Exception as error:  # a rule bug must not end the scan; it is reported instead
+                message = f"internal error while checking this file ({type(error).__name__}: {error})"
+                self._unchecked(context, outcome, message, 1, None)
+
+        ignores = suppression.parse(context.text, data, python=source.kind is FileKind.PYTHON)
+        if self.plan.file_rules and BARE_IGNORE in self.metas and source.kind in COMMENT_KINDS:
+            for ignore in ignores:
+                if ignore.bare:
+                    context.reports.append(Report(BARE_IGNORE, {}, line=ignore.line, column=ignore.column))
+        outcome.findings.extend(self._findings(context, suppression.Suppressions(ignores)))
+        outcome.facts = context.facts
+        return outcome
+
+    def _unchecked(
+        self, context: FileContext, outcome: FileOutcome, message: str, line: int, column: int | None
+    ) -> None:
+        context.reports.clear()  # partial results of a file that failed are not trustworthy
+        context.facts.clear()
+        outcome.notifications.append(Notification(context.relpath, message, line))
+        if PARSE_ERROR in self.metas:
+            context.reports.append(Report(PARSE_ERROR, {"reason": message}, line=line, column=column))
+
+    def _finding(self, report: Report, path: str, justification: str | None = None) -> Finding:
+        meta = self.metas[report.rule_id]
+        return Finding(
+            rule_id=report.rule_id,
+            path=path,
+            line=report.line,
+            column=report.column,
+            end_line=report.end_line,
+            end_column=report.end_column,
+            message=meta.message.format(**report.args),
+            priority=meta.priority,
+            justification=justification,
+        )
+
+    def _findings(self, context: FileContext, suppressions: suppression.Suppressions) -> list[Finding]:
+        reports = sorted(context.reports, key=lambda r: (r.line, r.column or 0, r.rule_id))
+        findings = []
+        for report in reports:
+            justification = None
+            if suppressions and report.rule_id not in (PARSE_ERROR, BARE_IGNORE):
+                statement = context.statement_line(report)
+                justification = suppressions.justification(report.rule_id, report.line, statement)
+            findings.append(self._finding(report, context.relpath, justification))
+        return _with_fingerprints(findings, lambda finding: context.line_text(finding.line))
+
+
+def _with_fingerprints(findings: list[Finding], line_text: Callable[[Finding], str]) -> list[Finding]:
+    keys = [(finding.rule_id, finding.path, line_text(finding)) for finding in findings]
+    values = fingerprint.fingerprints(keys)
+    return [replace(finding, fingerprint=value) for finding, value in zip(findings, values, strict=True)]
+
+
+_CHECKER: _Checker | None = None
+
+
+def _init_worker(plan: Plan) -> None:
+    global _CHECKER
+    _CHECKER = _Checker(plan)
+
+
+def _check_in_worker(source: SourceFile) -> FileOutcome:
+    assert _CHECKER is not None
+    return _CHECKER.check(source)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds with the rules already loaded; elsewhere use the default.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _execute(
+    checker: _Checker, sources: Sequence[SourceFile], jobs: int, progress: Progress | None
+) -> Iterable[FileOutcome]:
+    workers = min(jobs, max(1, len(sources) // _MIN_FILES_PER_WORKER))
+    if workers <= 1:
+        for done, source in enumerate(sources, start=1):
+            yield checker.check(source)
+            if progress:
+                progress(done, len(sources))
+        return
+    chunksize = max(1, min(64, len(sources) // (workers * 8)))
+    with ProcessPoolExecutor(workers, _pool_context(), _init_worker, (checker.plan,)) as pool:
+        for done, outcome in enumerate(pool.map(_check_in_worker, sources, chunksize=chunksize), start=1):
+            yield outcome
+            if progress:
+                progress(done, len(sources))
+
+
+def project_roots(sources: Sequence[SourceFile], folders: Iterable[str]) -> list[str]:
+    """Folders that are projects: the folders scanned, and any folder holding a project manifest."""
+    roots = set(folders)
+    for source in sources:
+        posix = PurePosixPath(source.relpath)
+        if posix.name in PROJECT_MARKERS:
+            roots.add(str(posix.parent))
+    return sorted(roots)
+
+
+def _owner(relpath: str, roots: Sequence[str]) -> str | None:
+    best = None
+    for root in roots:
+        if root == "." or relpath.startswith(root + "/"):
+            if best is None or len(root) > len(best):
+                best = root
+    return best
+
+
+@dataclass
+class EngineResult:
+    findings: list[Finding]
+    notifications: list[Notification]
+    files_checked: int
+
+
+def run(
+    plan: Plan,
+    sources: Sequence[SourceFile],
+    folders: Sequence[str],
+    read_line: Callable[[str, int], str],
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> EngineResult:
+    """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects."""
+    checker = _Checker(plan)
+    kinds = checker.kinds()
+    selected = [source for source in sources if source.kind in kinds]
+    findings: list[Finding] = []
+    notifications: list[Notification] = []
+    facts: dict[str, list[tuple[str, Any]]] = {}
+    for outcome in _execute(checker, selected, jobs or os.cpu_count() or 1, progress):
+        findings.extend(outcome.findings)
+        notifications.extend(outcome.notifications)
+        for rule_id, values in outcome.facts.items():
+            facts.setdefault(rule_id, []).extend((outcome.relpath, value) for value in values)
+
+    if plan.project_rules:
+        findings.extend(_finalize(checker, sources, folders, facts, read_line))
+    findings.sort(key=Finding.sort_key)
+    notifications.sort(key=lambda n: (n.path, n.line or 0, n.message))
+    return EngineResult(findings, notifications, len(selected))
+
+
+def _finalize(
+    checker: _Checker,
+    sources: Sequence[SourceFile],
+    folders: Sequence[str],
+    facts: Mapping[str, list[tuple[str, Any]]],
+    read_line: Callable[[str, int], str],
+) -> list[Finding]:
+    project_rules = [
+        cls for meta_id, cls in registered().items()
+        if meta_id in checker.metas and checker.metas[meta_id].scope is Scope.PROJECT
+    ]  # fmt: skip
+    if not project_rules:
+        return []
+    roots = project_roots(sources, folders)
+    owned: dict[str, dict[str, FileKind]] = {root: {} for root in roots}
+    for source in sources:
+        owner = _owner(source.relpath, roots)
+        if owner is not None:
+            owned[owner][source.relpath] = source.kind
+    findings = []
+    for root in roots:
+        if not owned[root]:
+            continue  # a folder that only holds other projects
+        project_facts: dict[str, list[tuple[str, Any]]] = {}
+        for rule_id, entries in facts.items():
+            project_facts[rule_id] = [(path, value) for path, value in entries if path in owned[root]]
+        project = Project(root, owned[root], project_facts)
+        for cls in sorted(project_rules, key=lambda c: c.RULE_ID):
+            cls.finalize(project)
+        findings.extend(_project_findings(checker, project.reports, read_line))
+    return findings
+
+
+def _project_findings(
+    checker: _Checker, reports: Sequence[Report], read_line: Callable[[str, int], str]
+) -> list[Finding]:
+    findings = [checker._finding(report, report.path or ".") for report in reports]
+    return _with_fingerprints(findings, lambda finding: read_line(finding.path, finding.line))
+
+
+def enabled_rules(
+    select: Sequence[str], ignore: Sequence[str], priorities: Mapping[str, Priority]
+) -> list[RuleMeta]:
+    """Rules that select/ignore leave on, with effective priorities. MX000 stays on unless ignored:
+    a file that went unchecked must never pass unnoticed."""
+    metas = [replace(meta, priority=priorities.get(meta.id, meta.priority)) for meta in registry.all_rules()]
+    chosen = {meta.id for meta in metas}
+    if select:
+        chosen = {PARSE_ERROR}.union(*(registry.resolve_selector(token, metas) for token in select))
+    for token in ignore:
+        chosen -= registry.resolve_selector(token, metas)
+    return [meta for meta in metas if meta.id in chosen]
