@@ -13,6 +13,9 @@ from mxlint.config import Config
 from mxlint.model import RunResult
 
 REPO = Path(__file__).resolve().parents[1]
+# Golden files, docs/rules.md and the README rule table are regenerated, then reviewed as diffs.
+UPDATE = os.environ.get("MXLINT_UPDATE_SNAPSHOTS") == "1"
+UPDATE_HINT = "regenerate with `MXLINT_UPDATE_SNAPSHOTS=1 pytest` and review the diff"
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> None:

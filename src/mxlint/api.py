@@ -53,7 +53,9 @@ def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
 def _per_file_ignored(config: Config, root: Path) -> list[tuple[pathspec.GitIgnoreSpec, set[str]]]:
     ignored = []
     for glob, selectors in config.per_file_ignores:
-        ids = set().union(*(registry.resolve_selector(token) for token in registry.split_selectors(selectors)))
+        ids = set().union(
+            *(registry.resolve_selector(token) for token in registry.split_selectors(selectors))
+        )
         ignored.append((pathspec.GitIgnoreSpec.from_lines([glob]), ids))
     return ignored
 

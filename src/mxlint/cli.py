@@ -15,12 +15,17 @@ from typing import NoReturn
 
 import click
 
-from mxlint import __version__, api, docs, registry
+from mxlint import __version__, docs, registry
 from mxlint.config import FAIL_ON_CHOICES, ConfigError
 from mxlint.model import Priority
-from mxlint.reporters import REPORTERS
+
+# Kept here, not imported from the engine, so `--version`, `rules` and `explain` never load libcst.
+FORMATS = ("github", "json", "sarif", "text")
+SCOPES = ("auto", "files", "project", "all")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# click >= 8.2 raises this for a bare `mxlint`; older versions print the help themselves.
+_NO_ARGS: type[Exception] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
 _PROGRESS_MIN_FILES = 200
 
 
@@ -65,8 +70,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
@@ -79,7 +86,7 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
 @click.option(
     "--scope",
-    type=click.Choice(api.SCOPES),
+    type=click.Choice(SCOPES),
     default="auto",
     show_default=True,
     help="files: per-file rules; project: repository-level rules; auto: files when only files are named.",
@@ -103,6 +110,9 @@ def check(
     verbose: bool,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
+    from mxlint import api
+    from mxlint.reporters import REPORTERS
+
     paths = paths or (".",)
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
     try:
@@ -126,7 +136,9 @@ def check(
     if verbose:
         for note in result.notifications:
             click.echo(f"mxlint: {note.path}: {note.message}", err=True)
-        click.echo(f"mxlint: {result.files_checked} files checked, {len(result.rules)} rules enabled", err=True)
+        click.echo(
+            f"mxlint: {result.files_checked} files checked, {len(result.rules)} rules enabled", err=True
+        )
 
     stream = sys.stdout if output is None else None
     render_options: dict[str, object] = {}
@@ -207,6 +219,9 @@ def main() -> None:
         sys.exit(done.exit_code)
     except click.Abort:
         click.echo("mxlint: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except _NO_ARGS as error:
+        click.echo(error.format_message(), err=True)  # bare `mxlint`: the help, as ruff does, exit 2
         sys.exit(EXIT_ERROR)
     except click.ClickException as error:
         _fail(error.format_message())

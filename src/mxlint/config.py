@@ -105,7 +105,9 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         raise ConfigError(f"'{prefix}fail-on' must be one of {', '.join(FAIL_ON_CHOICES)}")
     per_file = []
     for glob, ids in _table(raw.get("per-file-ignores", {}), f"{prefix}per-file-ignores").items():
-        per_file.append((glob, _check_selectors(_strings(ids, f"{prefix}per-file-ignores"), "per-file-ignores")))
+        per_file.append(
+            (glob, _check_selectors(_strings(ids, f"{prefix}per-file-ignores"), "per-file-ignores"))
+        )
     priorities = []
     for handle, value in _table(raw.get("priority", {}), f"{prefix}priority").items():
         if value not in {p.value for p in Priority}:

@@ -132,7 +132,9 @@ class Discovery:
         return path.relative_to(self.root).as_posix()
 
     def _user_excluded(self, relpath: str, is_dir: bool) -> bool:
-        return bool(self.user_excludes and self.user_excludes.match_file(relpath + "/" if is_dir else relpath))
+        return bool(
+            self.user_excludes and self.user_excludes.match_file(relpath + "/" if is_dir else relpath)
+        )
 
     def _inside_root(self, path: Path) -> bool:
         try:
@@ -160,6 +162,10 @@ class Discovery:
             relpath = self.relpath(path)
             if not self._user_excluded(relpath, is_dir=False):
                 yield SourceFile(path, relpath, classify(path))
+        else:
+            self.notifications.append(
+                Notification(self.relpath(path), "not a regular file or folder; skipped")
+            )
 
     def _walk(self, folder: Path, rules: _IgnoreRules) -> Iterator[SourceFile]:
         try:

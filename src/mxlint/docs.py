@@ -114,12 +114,18 @@ def _indent(files: dict[str, str]) -> str:
     return "\n".join(chunks)
 
 
-def rules_table(metas: Iterable[RuleMeta]) -> str:
+def anchor(meta: RuleMeta) -> str:
+    """GitHub's anchor for the rule's heading in docs/rules.md."""
+    return f"{meta.id.lower()}-{meta.name}"
+
+
+def rules_table(metas: Iterable[RuleMeta], link_prefix: str = "") -> str:
     rows = ["| id | name | checklist key | priority | title |", "|---|---|---|---|---|"]
     for meta in metas:
+        key = f"`{meta.checklist}`" if meta.checklist else "(mxlint)"
         rows.append(
-            f"| [{meta.id}](docs/rules.md#{meta.id.lower()}-{meta.name}) | `{meta.name}` | "
-            f"{'`' + meta.checklist + '`' if meta.checklist else '(mxlint)'} | {meta.priority.value} | {meta.title} |"
+            f"| [{meta.id}]({link_prefix}#{anchor(meta)}) | `{meta.name}` | {key} | "
+            f"{meta.priority.value} | {meta.title} |"
         )
     return "\n".join(rows) + "\n"
 

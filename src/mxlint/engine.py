@@ -86,12 +86,16 @@ class _Checker:
             message = f"cannot read file: {error.strerror or error}"
             outcome.notifications.append(Notification(source.relpath, message))
             if PARSE_ERROR in self.metas:
-                outcome.findings.append(self._finding(Report(PARSE_ERROR, {"reason": message}), source.relpath))
+                outcome.findings.append(
+                    self._finding(Report(PARSE_ERROR, {"reason": message}), source.relpath)
+                )
             return outcome
 
         rules = self.by_kind.get(source.kind, [])
         base = KIND_BASES.get(source.kind)
-        context = (base.CONTEXT if base else FileContext)(source.relpath, source.kind, data, self.plan.settings)
+        context = (base.CONTEXT if base else FileContext)(
+            source.relpath, source.kind, data, self.plan.settings
+        )
         if rules and base is not None:
             try:
                 base.check_file(rules, context)
@@ -202,9 +206,9 @@ def project_roots(sources: Sequence[SourceFile], folders: Iterable[str]) -> list
 def _owner(relpath: str, roots: Sequence[str]) -> str | None:
     best = None
     for root in roots:
-        if root == "." or relpath.startswith(root + "/"):
-            if best is None or len(root) > len(best):
-                best = root
+        inside = root == "." or relpath.startswith(root + "/")
+        if inside and (best is None or len(root) > len(best)):
+            best = root
     return best
 
 

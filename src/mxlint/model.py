@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+DOCS_URL = "https://github.com/mxlint/mxlint/blob/main/docs/rules.md"
+
 
 class Priority(str, Enum):
     """Checklist priority; P0 is the most severe."""
@@ -96,7 +98,7 @@ class RuleMeta:
 
     @property
     def help_uri(self) -> str:
-        return f"https://github.com/mxlint/mxlint/blob/main/docs/rules.md#{self.id.lower()}-{self.name}"
+        return f"{DOCS_URL}#{self.id.lower()}-{self.name}"
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,9 @@ def resolve_selector(token: str, rules: Iterable[RuleMeta] | None = None) -> set
     by_key = {meta.id for meta in rules if meta.checklist == token or meta.category == token}
     if by_key or token in BY_KEY:
         return by_key
-    raise UnknownSelectorError(f"unknown rule selector {token!r} (expected an id, name, checklist key or P0-P2)")
+    raise UnknownSelectorError(
+        f"unknown rule selector {token!r} (expected an id, name, checklist key or P0-P2)"
+    )
 
 
 def split_selectors(values: Iterable[str]) -> list[str]:

@@ -1,8 +1,9 @@
 """The one parser for ``# mxlint: ignore[...]`` comments, shared by every file kind that uses ``#``.
 
 An ignore covers its own line and, when the comment stands alone on its line, the line below it;
-for Python, a finding is also covered the same way from the first line of its enclosing statement. A bare ``# mxlint: ignore`` names no rule: it
-suppresses nothing and is reported as MX001, so a blanket comment can never hide a P0 from the gate.
+for Python, a finding is also covered the same way from the first line of its enclosing statement.
+A bare ``# mxlint: ignore`` names no rule: it suppresses nothing and is reported as MX001, so a
+blanket comment can never hide a P0 from the gate.
 Python comments are found with :mod:`tokenize`, so the text inside a string literal is never taken
 for a suppression.
 """

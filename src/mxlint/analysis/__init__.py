@@ -1,1 +1,1 @@
-"""Helpers that several rules share (ruff's ``helpers.rs``): name resolution, HTTP clients, MaintainX calls."""
+"""Helpers rules share (ruff's ``helpers.rs``): name resolution, HTTP clients, MaintainX calls."""

@@ -71,7 +71,9 @@ def _descriptor(meta: RuleMeta) -> om.ReportingDescriptor:
         name=meta.name,
         short_description=om.MultiformatMessageString(text=meta.title),
         full_description=om.MultiformatMessageString(text=_truncate(f"{meta.description} {meta.rationale}")),
-        help=om.MultiformatMessageString(text=docs.rule_text(meta), markdown=docs.rule_markdown(meta, level=1)),
+        help=om.MultiformatMessageString(
+            text=docs.rule_text(meta), markdown=docs.rule_markdown(meta, level=1)
+        ),
         help_uri=meta.help_uri,
         default_configuration=om.ReportingConfiguration(level=meta.priority.sarif_level),
         properties=properties,

@@ -33,7 +33,9 @@ def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> SourceError:
             return SourceError(f"cannot parse Python: {python_error.msg}", python_error.lineno, column)
     except (ValueError, RecursionError, MemoryError):
         pass
-    return SourceError(f"cannot parse Python: {_shorten(error.message)}", error.raw_line, error.raw_column + 1)
+    return SourceError(
+        f"cannot parse Python: {_shorten(error.message)}", error.raw_line, error.raw_column + 1
+    )
 
 
 def parse(data: bytes) -> cst.Module:

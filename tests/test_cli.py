@@ -1,0 +1,154 @@
+"""The command line as users and CI call it: the real console entry point in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mxlint import __version__
+
+from .conftest import write_files
+
+BAD = {
+    "pkg/sync.py": "import logging\n\ndef sync(n):\n    print('synced', n)\n",
+    "pkg/report.py": "def report(n):\n    x = n  # mxlint: ignore\n    return x\n",
+}
+
+
+def mxlint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mxlint", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_files(tmp_path, BAD)
+    return tmp_path
+
+
+def test_version(tmp_path: Path) -> None:
+    done = mxlint("--version", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"mxlint {__version__}\n")
+
+
+def test_clean_project_exits_0(tmp_path: Path) -> None:
+    write_files(tmp_path, {"app.py": "import logging\nlogging.getLogger(__name__).info('ok')\n"})
+    done = mxlint("check", ".", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "All checks passed: 1 file checked.\n"
+
+
+def test_findings_exit_1_with_ruff_like_lines_and_a_summary(project: Path) -> None:
+    done = mxlint("check", cwd=project)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "pkg/report.py:2:12: MX001 [P2] `# mxlint: ignore` names no rule and suppresses nothing; "
+        "write `# mxlint: ignore[MXnnn] reason`",
+        "pkg/sync.py:4:5: MX401 [P0] `print` call in library code; "
+        "log through a structured (JSON) logger instead",
+        "",
+        "Found 2 findings: 1 P0, 1 P2.",
+    ]
+    assert "\033[" not in done.stdout, "no colours when stdout is not a terminal"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("--fail-on", "P0"), 1),
+        (("--fail-on", "P0", "--ignore", "MX401"), 0),
+        (("--fail-on", "never"), 0),
+        (("--select", "P2"), 1),
+        (("--select", "observability.structured-logging", "--fail-on", "p1"), 1),
+        (("--ignore", "print-instead-of-logging,MX001"), 0),
+    ],
+)
+def test_fail_on_and_selection(project: Path, args: tuple[str, ...], code: int) -> None:
+    assert mxlint("check", *args, cwd=project).returncode == code
+
+
+def test_config_file_sets_the_gate(project: Path) -> None:
+    (project / ".mxlint.toml").write_text('fail-on = "P0"\nignore = ["MX401"]\n')
+    assert mxlint("check", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "--bogus"), "No such option '--bogus'"),
+        (("check", "--format", "xml"), "Invalid value for '--format'"),
+        (("check", "missing/"), "path does not exist: missing"),
+        (("check", "--select", "MX999"), "unknown rule selector 'MX999'"),
+        (("check", "--config", "nope.toml"), "cannot read nope.toml"),
+        (("explain", "MX999"), "no rule or checklist key named 'MX999'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:
+    done = mxlint(*args, cwd=project)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_config_key_is_exit_2(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.mxlint]\nfail_on = "P0"\n')
+    done = mxlint("check", cwd=project)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "mxlint: error: unknown configuration key 'tool.mxlint.fail_on'\n",
+    )
+
+
+def test_output_file_and_formats(project: Path) -> None:
+    done = mxlint("check", "--format", "json", "--output", "report.json", cwd=project)
+    assert (done.returncode, done.stdout) == (1, "")
+    findings = json.loads((project / "report.json").read_text())
+    assert [(f["rule_id"], f["path"], f["line"], f["priority"]) for f in findings] == [
+        ("MX001", "pkg/report.py", 2, "P2"),
+        ("MX401", "pkg/sync.py", 4, "P0"),
+    ]
+    github = mxlint("check", "--format", "github", cwd=project).stdout.splitlines()
+    assert github[1].startswith("::error file=pkg/sync.py,line=4,col=5,")
+    assert github[0].startswith("::notice file=pkg/report.py,line=2,")
+
+
+def test_quiet_prints_findings_only(project: Path) -> None:
+    done = mxlint("check", "-q", cwd=project)
+    assert len(done.stdout.splitlines()) == 2
+
+
+def test_files_named_explicitly_use_file_scope(project: Path) -> None:
+    done = mxlint("check", "pkg/sync.py", cwd=project)
+    assert done.returncode == 1 and "pkg/report.py" not in done.stdout
+
+
+def test_rules_and_explain(tmp_path: Path) -> None:
+    listed = json.loads(mxlint("rules", "--format", "json", cwd=tmp_path).stdout)
+    assert {"MX000", "MX001", "MX401"} <= {rule["id"] for rule in listed}
+    by_id = mxlint("explain", "MX401", cwd=tmp_path).stdout
+    by_name = mxlint("explain", "print-instead-of-logging", cwd=tmp_path).stdout
+    by_key = mxlint("explain", "observability.structured-logging", cwd=tmp_path).stdout
+    assert by_id == by_name and by_id in by_key
+    assert "Why it matters:" in by_id and "How to fix:" in by_id
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("mxlint")
+    if not script.exists():
+        pytest.skip("mxlint console script not installed next to this interpreter")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert done.stdout == f"mxlint {__version__}\n"
+
+
+def test_cli_choices_match_the_implementation() -> None:
+    from mxlint import api, cli
+    from mxlint.reporters import REPORTERS
+
+    assert set(cli.FORMATS) == set(REPORTERS)
+    assert cli.SCOPES == api.SCOPES

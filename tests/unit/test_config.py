@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mxlint import config
+from mxlint.config import ConfigError
+from mxlint.model import Priority
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_pyproject_table_is_found_from_a_subfolder(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.mxlint]\nfail-on = "P0"\nignore = ["MX401"]\n')
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    loaded = config.discover(tmp_path / "src" / "app")
+    assert loaded.fail_on == "P0"
+    assert loaded.ignore == ("MX401",)
+    assert loaded.source == tmp_path / "pyproject.toml"
+
+
+def test_pyproject_without_table_is_passed_over(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.mxlint]\nfail-on = "P1"\n')
+    (tmp_path / "svc").mkdir()
+    write(tmp_path / "svc" / "pyproject.toml", '[project]\nname = "svc"\n')
+    assert config.discover(tmp_path / "svc").fail_on == "P1"
+
+
+def test_dedicated_file_wins_in_the_same_folder(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.mxlint]\nfail-on = "P1"\n')
+    write(tmp_path / ".mxlint.toml", 'fail-on = "never"\n')
+    assert config.discover(tmp_path).fail_on == "never"
+
+
+def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
+    assert config.discover(tmp_path) == config.Config()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('fail_on = "P0"\n', "unknown configuration key 'fail_on'"),
+        ('[maintainx]\nbase_url = ["x"]\n', "unknown configuration key 'maintainx.base_url'"),
+        ('fail-on = "P5"\n', "'fail-on' must be one of P0, P1, P2, never"),
+        ('select = ["MX999"]\n', "unknown rule selector 'MX999'"),
+        ('[priority]\nMX401 = "high"\n', "'priority.MX401' must be P0, P1 or P2"),
+        ("select = [\n", "is not valid TOML"),
+    ],
+)
+def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=None) as caught:
+        config.load_file(write(tmp_path / ".mxlint.toml", text))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_unknown_key_in_pyproject_names_the_table(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"'tool\.mxlint\.selekt'"):
+        config.load_file(write(tmp_path / "pyproject.toml", '[tool.mxlint]\nselekt = ["P0"]\n'))
+
+
+def test_all_keys(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / ".mxlint.toml",
+            """
+select = ["P0", "MX401"]
+ignore = ["print-instead-of-logging"]
+fail-on = "P1"
+exclude = ["legacy/**"]
+[per-file-ignores]
+"scripts/*.py" = ["MX401"]
+[priority]
+print-instead-of-logging = "P2"
+[maintainx]
+base-urls = ["maintainx-proxy.internal"]
+clients = ["acme.mx.Client"]
+""",
+        )
+    )
+    assert loaded.priority == (("MX401", Priority.P2),)
+    assert loaded.per_file_ignores == (("scripts/*.py", ("MX401",)),)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com", "maintainx-proxy.internal")
+    assert loaded.settings.maintainx_clients == ("acme.mx.Client",)
+    assert loaded.exclude == ("legacy/**",)

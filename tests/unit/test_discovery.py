@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mxlint.discovery import Discovery, classify, classify_name
+from mxlint.model import FileKind
+
+from ..conftest import write_files
+
+
+def collect(root: Path, *paths: str, excludes: tuple[str, ...] = ()) -> list[str]:
+    discovery = Discovery(root, excludes)
+    return [source.relpath for source in discovery.collect([root / p for p in paths or (".",)])]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("sync.py", FileKind.PYTHON),
+        ("Dockerfile", FileKind.DOCKERFILE),
+        ("Dockerfile.prod", FileKind.DOCKERFILE),
+        ("worker.Dockerfile", FileKind.DOCKERFILE),
+        ("Containerfile", FileKind.DOCKERFILE),
+        (".env", FileKind.DOTENV),
+        (".env.production", FileKind.DOTENV),
+        ("prod.env", FileKind.DOTENV),
+        (".gitignore", FileKind.GITIGNORE),
+        (".pre-commit-config.yaml", FileKind.PRECOMMIT),
+        ("values.yml", FileKind.YAML),
+        ("README.md", FileKind.TEXT),
+        ("pyproject.toml", FileKind.TEXT),
+    ],
+)
+def test_classify_by_name(name: str, kind: FileKind) -> None:
+    assert classify_name(name) is kind
+
+
+def test_yaml_with_api_version_and_kind_is_kubernetes(tmp_path: Path) -> None:
+    write_files(tmp_path, {"deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n", "ci.yml": "on: push\n"})
+    assert classify(tmp_path / "deploy.yaml") is FileKind.KUBERNETES
+    assert classify(tmp_path / "ci.yml") is FileKind.YAML
+
+
+def test_gitignore_semantics_nested_and_negated(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".gitignore": "*.log\nsecrets/\n",
+            "app.py": "",
+            "debug.log": "",
+            "secrets/key.py": "",
+            "pkg/.gitignore": "generated_*.py\n!generated_keep.py\n",
+            "pkg/generated_a.py": "",
+            "pkg/generated_keep.py": "",
+            "pkg/mod.py": "",
+        },
+    )
+    assert collect(tmp_path) == [
+        ".gitignore", "app.py", "pkg/.gitignore", "pkg/generated_keep.py", "pkg/mod.py",
+    ]  # fmt: skip
+
+
+def test_ancestor_gitignore_applies_inside_a_repository(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write_files(tmp_path, {".gitignore": "out/\n", "svc/app.py": "", "svc/out/gen.py": ""})
+    assert collect(tmp_path / "svc") == ["app.py"]
+
+
+def test_default_excludes_and_virtualenvs(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "app.py": "",
+            ".venv/lib/x.py": "",
+            "node_modules/a/b.py": "",
+            "build/lib/c.py": "",
+            "env2/pyvenv.cfg": "home = /usr\n",
+            "env2/lib/site.py": "",
+            "pkg.egg-info/PKG-INFO": "",
+        },
+    )
+    assert collect(tmp_path) == ["app.py"]
+
+
+def test_user_excludes(tmp_path: Path) -> None:
+    write_files(tmp_path, {"app.py": "", "legacy/old.py": "", "gen/x_pb2.py": ""})
+    assert collect(tmp_path, excludes=("legacy/", "*_pb2.py")) == ["app.py"]
+
+
+def test_named_files_are_checked_even_when_ignored(tmp_path: Path) -> None:
+    write_files(tmp_path, {".gitignore": "*.py\n", "app.py": ""})
+    assert collect(tmp_path, "app.py") == ["app.py"]
+    assert collect(tmp_path) == [".gitignore"]
+
+
+def test_symlinks_are_not_followed_out_of_the_root(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_files(outside, {"secret.py": ""})
+    root = tmp_path / "root"
+    write_files(root, {"app.py": ""})
+    (root / "linked_dir").symlink_to(outside)
+    (root / "linked.py").symlink_to(outside / "secret.py")
+    discovery = Discovery(root)
+    assert [s.relpath for s in discovery.collect([root])] == ["app.py"]
+    assert discovery.collect([root / "linked.py"]) == []
+    assert [n.message for n in discovery.notifications] == [
+        "symbolic link points outside the scan root; not followed"
+    ]

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from mxlint import engine
+from mxlint.checks import base
+from mxlint.checks.base import Project, PythonRule
+from mxlint.config import Settings
+from mxlint.discovery import Discovery
+from mxlint.model import FileKind, Priority, RuleMeta, Scope
+from mxlint.reporters import REPORTERS
+
+from ..conftest import run_on, write_files
+
+PROJECT_META = RuleMeta(
+    id="MX799",
+    name="missing-health-function",
+    title="No health function in the project",
+    checklist=None,
+    priority=Priority.P2,
+    category="recovery",
+    kinds=(FileKind.PYTHON,),
+    scope=Scope.PROJECT,
+    precision="high",
+    tags=(),
+    message="no function named health in {count} Python files",
+    description="Test rule.",
+    rationale="Test rule.",
+    fix="Test rule.",
+)
+
+
+class MissingHealthFunction(PythonRule):
+    """A repository-level rule: each file contributes a fact, finalize judges the project."""
+
+    RULE_ID = "MX799"
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.name.value == "health":
+            self.record(node.name.value)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.record("module")
+
+    @classmethod
+    def finalize(cls, project: Project) -> None:
+        facts = project.facts_of(cls.RULE_ID)
+        if not any(value == "health" for _, value in facts):
+            modules = sorted(path for path, value in facts if value == "module")
+            anchor = next((p for p in project.files if p.endswith("requirements.txt")), modules[0])
+            project.report(cls.RULE_ID, anchor, count=len(modules))
+
+
+@pytest.fixture
+def project_rule(monkeypatch):
+    monkeypatch.setitem(base._RULES, "MX799", MissingHealthFunction)
+    return PROJECT_META
+
+
+def run_engine(root: Path, metas, *, file_rules=True, project_rules=True, jobs=1):
+    sources = Discovery(root).collect([root])
+    plan = engine.Plan(tuple(metas), Settings(), file_rules, project_rules)
+    return engine.run(plan, sources, ["."], lambda path, line: "", jobs=jobs)
+
+
+def test_finalize_sees_facts_per_project(tmp_path: Path, project_rule: RuleMeta) -> None:
+    write_files(
+        tmp_path,
+        {
+            "svc_a/requirements.txt": "requests\n",
+            "svc_a/app.py": "def health():\n    return 'ok'\n",
+            "svc_a/lib.py": "x = 1\n",
+            "svc_b/requirements.txt": "requests\n",
+            "svc_b/app.py": "def handler():\n    return 1\n",
+            "svc_b/more.py": "y = 2\n",
+        },
+    )
+    result = run_engine(tmp_path, [project_rule])
+    assert [(f.path, f.line, f.message) for f in result.findings] == [
+        ("svc_b/requirements.txt", 1, "no function named health in 2 Python files")
+    ]
+    assert result.findings[0].fingerprint.endswith(":1")
+
+
+def test_file_scope_skips_repository_rules(tmp_path: Path, project_rule: RuleMeta) -> None:
+    write_files(tmp_path, {"app.py": "def handler():\n    return 1\n"})
+    assert run_engine(tmp_path, [project_rule], project_rules=False).findings == []
+    assert len(run_engine(tmp_path, [project_rule], file_rules=False).findings) == 1
+
+
+def test_parse_error_is_a_finding_and_a_notification_and_the_scan_goes_on(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.py": "def f(:\n    print(1)\n", "b.py": "def g():\n    print(2)\n"})
+    result = run_on(tmp_path)
+    assert [(f.rule_id, f.path, f.line) for f in result.findings] == [
+        ("MX000", "a.py", 1),
+        ("MX401", "b.py", 2),
+    ]
+    assert [(n.path, n.line) for n in result.notifications] == [("a.py", 1)]
+
+
+def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch) -> None:
+    write_files(tmp_path, {"a.py": "print(1)\n", "b.py": "print(2)\n"})
+    real_read = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "a.py":
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run_on(tmp_path)
+    assert [(f.rule_id, f.path, f.message) for f in result.findings] == [
+        ("MX000", "a.py", "cannot read file: Permission denied"),
+        ("MX401", "b.py", "`print` call in library code; log through a structured (JSON) logger instead"),
+    ]
+
+
+def test_output_is_identical_whatever_the_number_of_jobs(tmp_path: Path) -> None:
+    files = {
+        f"pkg{i % 4}/mod_{i:02d}.py": f"def f{i}():\n    print({i})\n    print('x')\n" for i in range(60)
+    }
+    files["pkg0/broken.py"] = "def f(:\n  print(1)\n"
+    write_files(tmp_path, files)
+    serial = run_on(tmp_path, jobs=1)
+    parallel = run_on(tmp_path, jobs=3)
+    assert len(serial.findings) == 121
+    for fmt, render in REPORTERS.items():
+        assert render(serial) == render(parallel), fmt
