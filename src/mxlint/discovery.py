@@ -107,15 +107,21 @@ def _git_root(folder: Path) -> Path | None:
 
 
 def _inherited_rules(folder: Path) -> _IgnoreRules:
-    """Ignore rules from the repository root down to (not including) ``folder``."""
-    rules = _IgnoreRules()
+    """Ignore rules from the repository root down to (not including) ``folder``.
+
+    A folder named on the command line that the repository itself ignores (a vendored tree, say)
+    is scanned as its own root: naming it is the user's intent, as for a named file.
+    """
     git_root = _git_root(folder)
     if git_root is None:
-        return rules
-    rules = rules.with_file(git_root, git_root / ".git" / "info" / "exclude")
-    chain = [folder, *folder.parents]
-    for ancestor in reversed(chain[1 : chain.index(git_root) + 1]):
-        rules = rules.with_file(ancestor, ancestor / ".gitignore")
+        return _IgnoreRules()
+    rules = _IgnoreRules().with_file(git_root, git_root / ".git" / "info" / "exclude")
+    current = git_root
+    for part in folder.relative_to(git_root).parts:
+        rules = rules.with_file(current, current / ".gitignore")
+        current = current / part
+        if rules.ignored(current, is_dir=True):
+            return _IgnoreRules()
     return rules
 
 

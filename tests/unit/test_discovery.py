@@ -108,3 +108,11 @@ def test_symlinks_are_not_followed_out_of_the_root(tmp_path: Path) -> None:
     assert [n.message for n in discovery.notifications] == [
         "symbolic link points outside the scan root; not followed"
     ]
+
+
+def test_a_named_folder_that_the_repository_ignores_is_still_scanned(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write_files(tmp_path, {".gitignore": "vendor/\n", "vendor/lib/mod.py": "", "vendor/lib/skip.log": ""})
+    (tmp_path / "vendor" / "lib" / ".gitignore").write_text("*.log\n")
+    assert collect(tmp_path / "vendor" / "lib") == [".gitignore", "mod.py"]
+    assert collect(tmp_path) == [".gitignore"]

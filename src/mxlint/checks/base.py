@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ProviderT
+from libcst.metadata import MetadataWrapper, ProviderT
 
 from mxlint.config import Settings
 from mxlint.model import FileKind
@@ -164,21 +164,19 @@ class PythonContext(FileContext):
         return self._analyses[factory]
 
     def resolve_positions(self) -> None:
-        pending = [report for report in self.reports if report.node is not None]
-        if not pending:
-            return
-        for report in pending:
-            span = self.lookup(PositionProvider, report.node)
-            report.line, report.column = span.start.line, span.start.column + 1
-            report.end_line, report.end_column = span.end.line, span.end.column + 1
+        """Lines and columns of the reported nodes only (see ``sources.python.locate``)."""
+        self._statement_lines: dict[int, int | None] = {}
+        spans = python_source.locate(self.module, {r.node for r in self.reports if r.node is not None})
+        for report in self.reports:
+            if report.node is None:
+                continue
+            span = spans[report.node]
+            report.line, report.column = span.line, span.column + 1
+            report.end_line, report.end_column = span.end_line, span.end_column + 1
+            self._statement_lines[id(report)] = span.statement_line
 
     def statement_line(self, report: Report) -> int | None:
-        if report.node is None:
-            return None
-        node: cst.CSTNode | None = report.node
-        while node is not None and not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            node = self.lookup(ParentNodeProvider, node)
-        return self.lookup(PositionProvider, node).start.line if node is not None else None
+        return getattr(self, "_statement_lines", {}).get(id(report))
 
 
 class PythonRule(Rule, cst.BatchableCSTVisitor):

@@ -6,8 +6,12 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from mxlint.sources import SourceError
 
@@ -62,3 +66,109 @@ def decode(data: bytes) -> str:
         return data.decode(encoding, errors="replace")
     except LookupError:
         return data.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a node is: 1-based lines, 0-based columns (libcst's convention), and the first line of
+    the statement that holds it (for suppression comments)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    statement_line: int | None
+
+
+# A decorator counts as a statement of its own: a finding on `@retry(...)` is suppressed from there.
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement, cst.Decorator)
+
+
+class _Locator(CodegenState):
+    """Code generation that records where a few target nodes land, and nothing else.
+
+    libcst's PositionProvider tracks the line and column of every node of the module, which costs
+    several times the parse; findings need the positions of a handful of nodes. This state keeps
+    token indexes for the targets (with PositionProvider's syntactic rules: hoisted start and end
+    nodes, whitespace excluded) and turns them into lines and columns in one pass at the end.
+    """
+
+    def __init__(self, module: cst.Module, targets: Iterable[cst.CSTNode]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.targets = set(targets)
+        self.spans: dict[cst.CSTNode, tuple[int, int]] = {}  # node -> (start, end) token indexes
+        self.statement_of: dict[cst.CSTNode, int] = {}  # node -> token index where its statement starts
+        self._open: dict[cst.CSTNode, int] = {}
+        self._statements: list[int] = []
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node in self.targets:
+            self._open[node] = len(self.tokens)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if node in self.targets:
+            start = self._open.pop(node)
+            self.spans.setdefault(node, (start, len(self.tokens)))
+            if self._statements:
+                self.statement_of.setdefault(node, self._statements[-1])
+
+    @contextmanager
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> Iterator[None]:
+        target = node in self.targets
+        if target:
+            self.targets.update(n for n in (start_node, end_node) if n is not None)
+        statement = isinstance(node, _STATEMENTS)
+        start = len(self.tokens)
+        if statement:
+            self._statements.append(start)
+        try:
+            yield
+        finally:
+            if statement:
+                self._statements.pop()
+            if target:
+                begin = self.spans[start_node][0] if start_node is not None else start
+                end = self.spans[end_node][1] if end_node is not None else len(self.tokens)
+                self.spans[node] = (begin, end)
+                if self._statements or statement:
+                    self.statement_of[node] = start if statement else self._statements[-1]
+
+    def positions(self, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """(line, column) after the first ``index`` tokens, for each index, in one pass."""
+        wanted = sorted(set(indexes))
+        result: dict[int, tuple[int, int]] = {}
+        line, column, cursor = 1, 0, 0
+        for index in wanted:
+            for token in self.tokens[cursor:index]:
+                parts = _NEWLINE.split(token)
+                if len(parts) == 1:
+                    column += len(token)
+                else:
+                    line += len(parts) - 1
+                    column = len(parts[-1])
+            cursor = index
+            result[index] = (line, column)
+        return result
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, Span]:
+    """Spans of ``nodes`` (which must belong to ``module``), from one targeted code generation."""
+    targets = list(nodes)
+    if not targets:
+        return {}
+    locator = _Locator(module, targets)
+    module._codegen(locator)
+    wanted = [i for node in targets for i in locator.spans[node]]
+    wanted += [locator.statement_of[node] for node in targets if node in locator.statement_of]
+    at = locator.positions(wanted)
+    spans = {}
+    for node in targets:
+        start, end = locator.spans[node]
+        statement = locator.statement_of.get(node)
+        spans[node] = Span(*at[start], *at[end], at[statement][0] if statement is not None else None)
+    return spans
