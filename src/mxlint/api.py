@@ -11,6 +11,7 @@ import pathspec
 
 from mxlint import config as config_module
 from mxlint import engine, registry
+from mxlint.cache import ResultCache
 from mxlint.config import Config
 from mxlint.discovery import Discovery
 from mxlint.model import Finding, RunResult
@@ -32,6 +33,7 @@ class Options:
     scope: str = "auto"
     config: Config | None = None  # None: discover it from the scanned paths upwards
     progress: engine.Progress | None = None
+    cache: bool = False  # reuse per-file results from <scan root>/.mxlint_cache
 
 
 def scan_root(paths: Sequence[Path], cwd: Path) -> Path:
@@ -110,7 +112,12 @@ def run(options: Options) -> RunResult:
             pass
         return ""
 
-    outcome = engine.run(plan, sources, folders, read_line, options.jobs, options.progress)
+    cache = (
+        ResultCache(root, [plan.rules, plan.settings, plan.file_rules, plan.project_rules])
+        if options.cache
+        else None
+    )
+    outcome = engine.run(plan, sources, folders, read_line, options.jobs, options.progress, cache)
     per_file = _per_file_ignored(config, root)
     findings, suppressed = [], []
     for finding in outcome.findings:

@@ -85,6 +85,9 @@ def cli() -> None:
 @click.option("--exclude", multiple=True, help="Gitignore-style pattern of paths to skip.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: CPUs].")
 @click.option(
+    "--no-cache", is_flag=True, help="Re-check every file instead of reusing .mxlint_cache results."
+)
+@click.option(
     "--scope",
     type=click.Choice(SCOPES),
     default="auto",
@@ -104,6 +107,7 @@ def check(
     config_path: str | None,
     exclude: tuple[str, ...],
     jobs: int | None,
+    no_cache: bool,
     scope: str,
     sarif_category: str,
     quiet: bool,
@@ -126,6 +130,7 @@ def check(
             scope=scope,
             config=config,
             progress=progress,
+            cache=not no_cache,
         )
         result = api.run(options)
     except (ConfigError, api.UsageError) as error:

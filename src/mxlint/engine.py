@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mxlint import fingerprint, registry, suppression
+from mxlint.cache import ResultCache
 from mxlint.checks.base import KIND_BASES, FileContext, Project, Report, Rule, registered
 from mxlint.config import Settings
 from mxlint.discovery import SourceFile
@@ -226,15 +227,32 @@ def run(
     read_line: Callable[[str, int], str],
     jobs: int | None = None,
     progress: Progress | None = None,
+    cache: ResultCache | None = None,
 ) -> EngineResult:
     """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects."""
     checker = _Checker(plan)
     kinds = checker.kinds()
     selected = [source for source in sources if source.kind in kinds]
+    outcomes: list[FileOutcome] = []
+    pending = []
+    for source in selected:
+        hit = cache.get(source) if cache else None
+        if hit is None:
+            pending.append(source)
+        else:
+            outcomes.append(FileOutcome(source.relpath, *hit))
+    by_path = {source.relpath: source for source in pending}
+    for outcome in _execute(checker, pending, jobs or os.cpu_count() or 1, progress):
+        if cache:
+            cache.put(by_path[outcome.relpath], outcome.findings, outcome.facts, outcome.notifications)
+        outcomes.append(outcome)
+    if cache:
+        cache.save({source.relpath for source in selected})
+
     findings: list[Finding] = []
     notifications: list[Notification] = []
     facts: dict[str, list[tuple[str, Any]]] = {}
-    for outcome in _execute(checker, selected, jobs or os.cpu_count() or 1, progress):
+    for outcome in outcomes:
         findings.extend(outcome.findings)
         notifications.extend(outcome.notifications)
         for rule_id, values in outcome.facts.items():

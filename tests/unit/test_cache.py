@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mxlint import api, engine
+from mxlint.cache import CACHE_DIR
+from mxlint.config import Config
+
+from ..conftest import write_files
+
+
+def run(root: Path, **options) -> api.RunResult:
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        return api.run(api.Options(config=Config(), jobs=1, cache=True, **options))
+    finally:
+        os.chdir(previous)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_files(tmp_path, {"a.py": "def f():\n    print(1)\n", "b.py": "def g(:\n    print(0)\n"})
+    return tmp_path
+
+
+def test_unchanged_files_are_not_checked_again(project: Path, monkeypatch) -> None:
+    first = run(project)
+    assert (project / CACHE_DIR / ".gitignore").read_text().endswith("*\n")
+
+    def fail(self, source):
+        raise AssertionError(f"{source.relpath} was checked again")
+
+    monkeypatch.setattr(engine._Checker, "check", fail)
+    second = run(project)
+    assert second.findings == first.findings
+    assert second.notifications == first.notifications
+
+
+def test_a_changed_file_is_checked_again(project: Path) -> None:
+    run(project)
+    (project / "a.py").write_text("def f():\n    return 1\n\n\ndef h():\n    print(2)\n")
+    assert [(f.path, f.line) for f in run(project).findings] == [("a.py", 6), ("b.py", 1)]
+
+
+def test_other_rules_use_another_cache_entry(project: Path) -> None:
+    run(project)
+    assert [f.rule_id for f in run(project, select=("MX001",)).findings] == ["MX000"]
+
+
+def test_a_corrupt_cache_is_ignored(project: Path) -> None:
+    run(project)
+    for path in (project / CACHE_DIR).glob("*.json"):
+        path.write_text("{not json")
+    assert len(run(project).findings) == 2
+
+
+def test_the_cache_folder_is_never_scanned(project: Path) -> None:
+    run(project)
+    run(project)
+    assert {f.path for f in run(project).findings} == {"a.py", "b.py"}
