@@ -48,7 +48,7 @@ def test_a_changed_file_is_checked_again(project: Path) -> None:
 
 def test_other_rules_use_another_cache_entry(project: Path) -> None:
     run(project)
-    assert [f.rule_id for f in run(project, select=("MX001",)).findings] == ["MX000"]
+    assert run(project, select=("MX001",)).findings == []  # a shared entry would replay MX401
 
 
 def test_a_corrupt_cache_is_ignored(project: Path) -> None:
