@@ -4,5 +4,9 @@ Every module is imported here explicitly (no globbing); a meta-test checks the l
 """
 
 from mxlint.checks.python import (  # noqa: F401
+    http_call_without_timeout,
+    page_size_out_of_range,
     print_instead_of_logging,
+    retry_after_ignored,
+    unpaginated_list_call,
 )
