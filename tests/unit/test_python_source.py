@@ -89,3 +89,34 @@ def test_bad_encoding_declaration() -> None:
 
 def test_decode_honours_the_declared_encoding() -> None:
     assert decode("# coding: latin-1\nname = 'café'\n".encode("latin-1")).endswith("café'\n")
+
+
+def test_fast_visit_matches_libcst_order_for_meaningful_nodes() -> None:
+    from mxlint.analysis import syntax
+
+    class Recorder(cst.BatchableCSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.events: list[str] = []
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.events.append(f"+{node.value}")
+
+        def leave_Call(self, original_node: cst.Call) -> None:
+            self.events.append(f"-call:{cst.Module([]).code_for_node(original_node.func)}")
+
+        def visit_Decorator(self, node: cst.Decorator) -> None:
+            self.events.append("@")
+
+    module = cst.parse_module(SAMPLE)
+    theirs, ours = Recorder(), Recorder()
+    MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
+    syntax.visit(module, [ours])
+    assert ours.events == theirs.events
+    assert not syntax.needs_full_walk([ours])
+
+    class WantsComments(cst.BatchableCSTVisitor):
+        def visit_Comment(self, node: cst.Comment) -> None:
+            pass
+
+    assert syntax.needs_full_walk([WantsComments()])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
@@ -16,6 +17,7 @@ import libcst as cst
 from libcst._metadata_dependent import LazyValue
 from libcst.metadata import MetadataWrapper, ProviderT
 
+from mxlint.analysis import syntax
 from mxlint.config import Settings
 from mxlint.model import FileKind
 from mxlint.sources import python as python_source
@@ -182,6 +184,9 @@ class PythonContext(FileContext):
 class PythonRule(Rule, cst.BatchableCSTVisitor):
     """A libcst visitor; every Python rule of a file runs in one batched traversal.
 
+    The traversal is :func:`mxlint.analysis.syntax.visit`, which reads the tree without rebuilding it
+    and skips layout nodes; a rule that visits comments or punctuation gets libcst's full walk.
+
     ``TRIGGER`` is a regular expression over the raw source: when it does not match, the rule cannot
     fire, so the file is neither parsed nor given metadata for it. ``METADATA_DEPENDENCIES`` are
     resolved only for files where a rule that declares them is active. Positions are never declared:
@@ -218,7 +223,14 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
             return
         context.attach(python_source.parse(context.data))
         visitors = [rule_cls(context) for rule_cls in active]
-        context.wrapper.visit_batched(visitors)
+        if syntax.needs_full_walk(visitors):
+            context.wrapper.visit_batched(visitors)
+        else:
+            with ExitStack() as resolved:
+                for visitor in visitors:
+                    if visitor.get_inherited_dependencies():
+                        resolved.enter_context(visitor.resolve(context.wrapper))
+                syntax.visit(context.module, visitors)
         for visitor in visitors:
             visitor.finish()
         context.resolve_positions()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from mxlint.analysis.names import has_star_kwargs, keyword
+from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.rate_limits import NEGATIVE, SLEEPS, Policy, RateLimitFacts, positional, walk
 from mxlint.checks.base import PythonRule, rule
+from mxlint.config import Settings
 
 _SNIPPET = 48
 
@@ -14,7 +16,11 @@ _SNIPPET = 48
 @rule("MX202")
 class RetryAfterIgnored(PythonRule):
     # Every finding needs a 429 test, a 429 constant or the urllib3 switch in the source.
-    TRIGGER = r"429|TOO_MANY|too_many|respect_retry_after_header"
+    TRIGGER = r"\b429\b|TOO_MANY|too_many|respect_retry_after_header"
+
+    @classmethod
+    def applies_to(cls, relpath: str, settings: Settings) -> bool:
+        return not is_test_path(relpath)  # tests stub 429 responses and sleep on purpose
 
     def finish(self) -> None:
         facts: RateLimitFacts = self.context.analysis(RateLimitFacts)

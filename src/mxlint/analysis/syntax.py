@@ -1,0 +1,112 @@
+"""Fast traversal of libcst trees for analyses and the batched rule pass.
+
+libcst's own visitors rebuild every node they pass (``_visit_and_replace_children``), which costs as
+much as parsing the file. Rules and analyses only read the tree, so they walk the nodes' dataclass
+fields directly, in source order, and skip the fields that only hold layout: whitespace, comments,
+commas, parentheses and operators, about half of all nodes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import libcst as cst
+
+# Fields holding only whitespace, comments or punctuation (plus every field named whitespace_*).
+LAYOUT_FIELDS = frozenset(
+    {
+        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "colon", "dot",
+        "equal", "operator", "star_tok", "asynchronous", "newline", "trailing_whitespace", "leading_lines",
+        "lines_after_decorators", "header", "footer",
+    }
+)  # fmt: skip
+# Node types that live only in layout fields: a visitor that asks for one needs libcst's full walk.
+LAYOUT_TYPES = frozenset(
+    {
+        "Comment", "EmptyLine", "Newline", "TrailingWhitespace", "SimpleWhitespace",
+        "ParenthesizedWhitespace", "Comma", "Semicolon", "Colon", "Dot", "AssignEqual",
+        "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket",
+        "LeftCurlyBrace", "RightCurlyBrace", "Asynchronous", "ImportStar",
+    }
+)  # fmt: skip
+# Source order where the dataclass declares fields in another order (decorators come after the body).
+_SOURCE_ORDER = {
+    cst.FunctionDef: ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(node_type: type) -> tuple[str, ...]:
+    names = _FIELDS.get(node_type)
+    if names is None:
+        declared = {field.name for field in dataclasses.fields(node_type)}
+        ordered = _SOURCE_ORDER.get(node_type) or tuple(field.name for field in dataclasses.fields(node_type))
+        names = tuple(
+            name
+            for name in ordered
+            if name in declared and name not in LAYOUT_FIELDS and "whitespace" not in name
+        )
+        _FIELDS[node_type] = names
+    return names
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The child nodes that carry meaning, in source order."""
+    found: list[cst.CSTNode] = []
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return found
+
+
+def walk(node: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None) -> Iterator[cst.CSTNode]:
+    """``node`` and its descendants in source order; a node ``prune`` selects is skipped with its subtree."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if prune is not None and prune(current):
+            continue
+        yield current
+        stack.extend(reversed(children(current)))
+
+
+def needs_full_walk(visitors: Iterable[cst.BatchableCSTVisitor]) -> bool:
+    """Whether a visitor asks for what :func:`visit` does not offer: layout nodes (comments, commas...)
+    or libcst's per-attribute hooks (``visit_Call_func``)."""
+    for visitor in visitors:
+        for name in visitor.get_visitors():
+            node_type = name.split("_", 1)[1]
+            if node_type in LAYOUT_TYPES or "_" in node_type:
+                return True
+    return False
+
+
+def visit(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
+    """Run batchable visitors over ``module``: ``visit_<Type>`` before a node's children, ``leave_<Type>``
+    after them, as libcst's ``visit_batched`` does, without rebuilding the tree."""
+    before: dict[str, list[Callable[[Any], Any]]] = {}
+    after: dict[str, list[Callable[[Any], Any]]] = {}
+    for visitor in visitors:
+        for name, function in visitor.get_visitors().items():
+            kind, node_type = name.split("_", 1)
+            (before if kind == "visit" else after).setdefault(node_type, []).append(function)
+    if not before and not after:
+        return  # rules that judge in finish() only: no traversal at all
+    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    while stack:
+        node, leaving = stack.pop()
+        node_type = type(node).__name__
+        if leaving:
+            for function in after.get(node_type, ()):
+                function(node)
+            continue
+        for function in before.get(node_type, ()):
+            function(node)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children(node)))
