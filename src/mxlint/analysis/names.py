@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
 
+from mxlint.analysis.syntax import walk
 from mxlint.checks.base import PythonContext
 
 _RESOLVED = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
@@ -58,3 +59,44 @@ def keyword(call: cst.Call, name: str) -> cst.Arg | None:
 
 def has_star_kwargs(call: cst.Call) -> bool:
     return any(arg.star == "**" for arg in call.args)
+
+
+def binds_name(module: cst.Module, name: str) -> bool:
+    """Whether any statement of ``module`` binds ``name``: def, class, parameter, assignment target,
+    loop or comprehension target, ``as`` name, import, ``global``, match capture.
+
+    Cheap compared with scope analysis; when it says no, every use of ``name`` is the builtin.
+    """
+    for node in walk(module):
+        for target in _binding_targets(node):
+            if _names_in(target, name):
+                return True
+    return False
+
+
+def _binding_targets(node: cst.CSTNode) -> tuple[cst.CSTNode | None, ...]:
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
+        return (node.name,)
+    if isinstance(
+        node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)
+    ):
+        return (node.target,)
+    if isinstance(node, cst.AsName):
+        return (node.name,)
+    if isinstance(node, cst.ImportAlias):
+        return (node.name,) if node.asname is None else ()
+    if isinstance(node, (cst.Global, cst.Nonlocal)):
+        return tuple(item.name for item in node.names)
+    if isinstance(node, (cst.MatchAs, cst.MatchStar)):
+        return (node.name,)
+    return ()
+
+
+def _names_in(target: cst.CSTNode | None, name: str) -> bool:
+    if isinstance(target, cst.Name):
+        return target.value == name
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return any(_names_in(element.value, name) for element in target.elements)
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value, name)
+    return False

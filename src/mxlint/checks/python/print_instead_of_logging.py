@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mxlint.analysis.names import dotted, imported_names, is_main_guard, keyword
+from mxlint.analysis.names import binds_name, dotted, imported_names, is_main_guard, keyword
 from mxlint.analysis.paths import is_cli_path, is_test_path
 from mxlint.checks.base import PythonContext, PythonRule, rule
 from mxlint.config import Settings
@@ -25,8 +25,6 @@ class PrintInsteadOfLogging(PythonRule):
     def __init__(self, context: PythonContext) -> None:
         super().__init__(context)
         self.candidates: list[tuple[cst.Call, str | None]] = []  # (call, enclosing top-level function)
-        self.print_names = 0  # every Name 'print'; more than the calls means it may be rebound
-        self.print_calls = 0
         self.main_guard = 0
         self.cli_functions = 0
         self.main_calls: set[str] = set()  # functions the __main__ block calls are CLI entry points
@@ -57,17 +55,12 @@ class PrintInsteadOfLogging(PythonRule):
         self.scopes.pop()
         self.cli_functions -= _is_cli_entry(original_node)
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self.print_names += node.value == "print"
-
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func)
         if name is None:
             return
         if self.main_guard:
             self.main_calls.add(name)
-        if name == "print":
-            self.print_calls += 1
         if name.rsplit(".", 1)[-1] not in self.printer_names:
             return
         if self.main_guard or self.cli_functions or _to_real_file(node):
@@ -75,9 +68,8 @@ class PrintInsteadOfLogging(PythonRule):
         self.candidates.append((node, self.scopes[0] if self.scopes else None))
 
     def finish(self) -> None:
-        # 'print' used only as a callee cannot have been rebound, so no scope analysis is needed;
-        # anything else (pprint, aliases, a rebound print) is resolved through qualified names.
-        plain_builtin = self.print_names == self.print_calls
+        # Where nothing binds the name 'print', every 'print' is the builtin: no scope analysis needed.
+        plain_builtin = bool(self.candidates) and not binds_name(self.context.module, "print")
         for call, top_level in self.candidates:
             if top_level in self.main_calls:
                 continue
