@@ -27,6 +27,7 @@ PARSE_ERROR = "MX000"
 BARE_IGNORE = "MX001"
 # Kinds whose comments start with '#', where '# mxlint: ignore[...]' works.
 COMMENT_KINDS = frozenset(FileKind) - {FileKind.TEXT}
+YAML_KINDS = frozenset({FileKind.YAML, FileKind.KUBERNETES, FileKind.PRECOMMIT})
 # Files that mark a folder as a project of its own (a service in a monorepo, a sample in fixtures/).
 PROJECT_MARKERS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile"})
 _MIN_FILES_PER_WORKER = 8
@@ -106,7 +107,9 @@ class _Checker:
                 message = f"internal error while checking this file ({type(error).__name__}: {error})"
                 self._unchecked(context, outcome, message, 1, None)
 
-        ignores = suppression.parse(context.text, data, python=source.kind is FileKind.PYTHON)
+        ignores = suppression.parse(
+            context.text, data, python=source.kind is FileKind.PYTHON, yaml=source.kind in YAML_KINDS
+        )
         if self.plan.file_rules and BARE_IGNORE in self.metas and source.kind in COMMENT_KINDS:
             for ignore in ignores:
                 if ignore.bare:

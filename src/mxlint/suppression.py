@@ -4,8 +4,11 @@ An ignore covers its own line and, when the comment stands alone on its line, th
 for Python, a finding is also covered the same way from the first line of its enclosing statement.
 A bare ``# mxlint: ignore`` names no rule: it suppresses nothing and is reported as MX001, so a
 blanket comment can never hide a P0 from the gate.
-Python comments are found with :mod:`tokenize`, so the text inside a string literal is never taken
-for a suppression.
+
+Only real comments count, never text inside a string: Python comments come from :mod:`tokenize`;
+in YAML a comment is a ``#`` at the start of a line or after white space, outside quotes and outside
+block scalars (``|``/``>``); elsewhere (Dockerfiles, ``.env``) a ``#`` at the start of a line or
+after white space, outside quotes.
 """
 
 from __future__ import annotations
@@ -42,23 +45,47 @@ def _comments_python(text: str) -> Iterable[tuple[int, int, str, bool]]:
         return
 
 
-def _comments_plain(text: str) -> Iterable[tuple[int, int, str, bool]]:
+def _comment_start(line: str) -> int:
+    """Index of the ``#`` that starts a comment on ``line``, or -1: outside quotes, after white space."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return -1
+
+
+_BLOCK_SCALAR = re.compile(r"(^|[:\-]\s+|^\s*-\s*)[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _comments_plain(text: str, yaml: bool) -> Iterable[tuple[int, int, str, bool]]:
+    block_parent: int | None = None  # indentation of the line that opened a YAML block scalar
     for number, line in enumerate(text.splitlines(), start=1):
-        index = line.find("#")
+        indent = len(line) - len(line.lstrip())
+        if block_parent is not None:
+            if not line.strip() or indent > block_parent:
+                continue  # inside a literal or folded block: text, not comments
+            block_parent = None
+        index = _comment_start(line)
         if index >= 0:
             yield number, index + 1, line[index:], not line[:index].strip()
+        if yaml and _BLOCK_SCALAR.search(line[:index] if index >= 0 else line):
+            block_parent = indent
 
 
 def _reason(raw: str) -> str:
     return raw.strip().lstrip(":-–— ").strip()  # noqa: RUF001 - dashes people put before a reason
 
 
-def parse(text: str, data: bytes, python: bool) -> list[Ignore]:
+def parse(text: str, data: bytes, python: bool, yaml: bool = False) -> list[Ignore]:
     """All ignore comments in a file. ``data`` is the raw content, used for a cheap first test."""
     if not _QUICK.search(data):
         return []
     ignores = []
-    comments = _comments_python(text) if python else _comments_plain(text)
+    comments = _comments_python(text) if python else _comments_plain(text, yaml)
     for line, column, comment, own_line in comments:
         match = _IGNORE.search(comment)
         if match is None:

@@ -57,3 +57,26 @@ def test_unknown_ids_are_dropped() -> None:
 
 def test_files_without_the_marker_are_not_tokenized() -> None:
     assert parse("def broken(:\n", b"def broken(:\n", python=True) == []
+
+
+def test_yaml_strings_and_block_scalars_are_not_comments() -> None:
+    text = "\n".join(
+        [
+            'message: "`# mxlint: ignore` names no rule"',  # 1: inside quotes
+            "description: >",  # 2: folded block opens
+            "  Flags a `# mxlint: ignore` comment.",  # 3: block text
+            "  code: x  # mxlint: ignore",  # 4: block text, even after white space
+            "image: app  # mxlint: ignore[MX401] pinned by ops",  # 5: a real comment
+            "examples:",
+            "  - code: |",  # 7: block inside a list
+            "      print(1)  # mxlint: ignore",  # 8: block text
+            "  - other: 1  # mxlint: ignore",  # 9: a real bare comment
+        ]
+    )
+    found = parse(text, text.encode(), python=False, yaml=True)
+    assert [(i.line, i.bare) for i in found] == [(5, False), (9, True)]
+
+
+def test_dockerfile_hash_inside_a_word_is_not_a_comment() -> None:
+    text = 'RUN echo "#mxlint: ignore" && curl x#mxlint:ignore\n# mxlint: ignore[MX401] base image\n'
+    assert [i.line for i in parse(text, text.encode(), python=False)] == [2]
