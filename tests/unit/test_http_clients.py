@@ -312,6 +312,20 @@ def test_things_named_like_http_clients_are_not_http_calls() -> None:
     )
 
 
+def test_star_parameters_annotated_with_a_client_type_are_not_clients() -> None:
+    # ``**clients: httpx.Client`` annotates the values: ``clients`` is a dict, its .get() no request.
+    source = """
+        import httpx, requests
+
+        def pick(name, **clients: httpx.Client):
+            return clients.get(name)
+
+        def first(*sessions: requests.Session):
+            return sessions[0].get("https://x")
+        """
+    assert summary(source) == []
+
+
 def test_a_file_without_the_libraries_is_not_walked() -> None:
     clients, _ = analyse("requests = {}\nrequests.get('x')\n")
     assert clients.calls() == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import libcst as cst
 import pytest
@@ -248,28 +247,89 @@ def test_a_parameter_that_supplies_the_path_is_reported_but_not_a_host() -> None
     assert [(c.path, c.path_parameter) for c in calls] == [("/workorders", "url"), ("/workorders", None)]
 
 
-def test_a_base_url_constant_of_another_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
-    (tmp_path / "app" / "config.py").write_text(
-        'import os\nHOST = "https://api.getmaintainx.com"\nURL = os.environ.get("X", f"{HOST}/v1")\n'
-        "PAGE_SIZE = 50\n"
-    )
-    client = """
-        import requests
-        from app.config import URL
-        from . import config
-        from .config import PAGE_SIZE
-        requests.get(f"{URL}/workorders", params={"limit": PAGE_SIZE})
-        requests.get(config.URL + "/assets")
-        requests.get(f"{config.HOST}/v1/parts")
-        requests.get(f"{config.MISSING}/v1/parts")
+@pytest.mark.parametrize(
+    "code",
+    [
         """
-    (tmp_path / "app" / "client.py").write_text(textwrap.dedent(client))
-    monkeypatch.chdir(tmp_path)
-    calls = analyse(client, relpath="app/client.py")
-    assert [c.path for c in calls] == ["/workorders", "/assets", "/parts"]
-    assert values(calls[0]) == {"limit": UNKNOWN}  # an imported page size is trusted
+        import requests
+        from app.settings import MAINTAINX_URL
+        requests.get(f"{MAINTAINX_URL}/workorders")
+        """,
+        """
+        import requests
+        from app import config
+        requests.get(config.MAINTAINX_API + "/v1/workorders")
+        """,
+        """
+        from urllib.parse import urljoin
+        def sync(session, settings):
+            return session.get(urljoin(settings.maintainx_base_url, "workorders"))
+        """,
+        """
+        import httpx
+        def make_client(maintainx_url: str) -> httpx.Client:
+            return httpx.Client(base_url=maintainx_url)
+        def sync(url: str):
+            return make_client(url).get("/workorders")
+        """,
+        """
+        import requests
+        from pydantic_settings import BaseSettings
+        class Settings(BaseSettings):
+            maintainx_url: str
+        settings = Settings()
+        requests.get(f"{settings.maintainx_url}/workorders")
+        """,
+        """
+        import requests
+        from app.base import Base
+        class Client(Base):
+            def __init__(self, maintainx_url=None):
+                self.url = maintainx_url
+            def sync(self):
+                requests.get(self.url + "/workorders")
+                requests.get(f"{self.maintainx_host}/v1/workorders")  # set by the imported base class
+        """,
+        """
+        import requests
+        from app.settings import *
+        requests.get("{}/workorders".format(MAINTAINX_URL))
+        """,
+    ],
+)
+def test_a_base_url_known_only_by_its_name(code: str) -> None:
+    """Another module's constant is not read (results are cached per file): its name tells."""
+    calls = analyse(code)
+    assert calls
+    assert all((call.path, call.list_endpoint) == ("/workorders", "/workorders") for call in calls)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # the name does not say MaintainX
+        'import requests\nfrom app.config import URL\nrequests.get(f"{URL}/workorders")\n',
+        # not the leading part of the URL
+        'import requests\nfrom app import MAINTAINX_ORG\nrequests.get(f"https://erp.example.com/{MAINTAINX_ORG}/workorders")\n',
+        'import requests\ndef f(maintainx_id):\n    requests.get(f"{ERP_URL}/{maintainx_id}/workorders")\n',
+        # resolved in the file, to something else
+        'import requests\nMAINTAINX_URL = "https://mock.example.com"\nrequests.get(f"{MAINTAINX_URL}/workorders")\n',
+        'import requests\nmaintainx_url = load()\nrequests.get(maintainx_url + "/workorders")\n',
+    ],
+)
+def test_a_name_alone_does_not_make_a_maintainx_url(code: str) -> None:
+    assert analyse(code) == []
+
+
+def test_an_imported_page_size_is_trusted() -> None:
+    call = only(
+        """
+        import requests
+        from app.settings import MAINTAINX_URL, PAGE_SIZE
+        requests.get(f"{MAINTAINX_URL}/workorders", params={"limit": PAGE_SIZE})
+        """
+    )
+    assert values(call) == {"limit": UNKNOWN}
 
 
 # --- query parameters ----------------------------------------------------------------------------

@@ -15,22 +15,22 @@ annotation, inherited from a base class of the module), ``with``/``async with`` 
 functions and methods (their ``return`` values, or a ``-> requests.Session`` annotation), properties
 and parameters annotated with a client type.
 
-Resolution uses a small scope model of its own (LEGB lookup over imports and every other binding)
-instead of libcst's ScopeProvider/QualifiedNameProvider: assignments must be tracked anyway (libcst
-does not follow them), and the whole analysis costs ~15 ms/kLOC on requests' sources against
-~450-750 ms/kLOC for those providers. Nothing is computed until the first question, and a file that
+Names are resolved through the file's shared scopes (:mod:`mxlint.analysis.scopes`), not libcst's
+QualifiedNameProvider, which costs 30-50 times as much and does not follow assignments. A file that
 imports none of the libraries is never walked.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
+
+from mxlint.analysis.scopes import Binding, ClassInfo, FunctionInfo, Scope, Scopes
+from mxlint.analysis.scopes import elements as scope_elements
 
 if TYPE_CHECKING:  # a runtime import would be circular: rules import this module
     from mxlint.checks.base import PythonContext
@@ -203,361 +203,16 @@ _WRAPPER_TYPES = ("Optional", "Union", "Annotated", "ClassVar", "Final")
 _PROPERTIES = ("property", "cached_property")
 
 
+def _is_library(name: str) -> bool:
+    return name.split(".")[0] in (*LIBRARIES, "requests_toolbelt")
+
+
 def canonical(name: str) -> str:
     """The public name of a library object: ``requests.api.get`` -> ``requests.get``."""
     for prefix, replacement in _MODULE_ALIASES:
         if name == prefix or name.startswith(prefix):
             name = replacement + name[len(prefix) :]
     return name
-
-
-# --- the scope model ----------------------------------------------------------------------------
-
-
-class _Scope:
-    __slots__ = ("bindings", "globals", "kind", "nonlocals", "parent")
-
-    def __init__(self, kind: str, parent: _Scope | None) -> None:
-        self.kind = kind  # "module" | "function" | "class"
-        self.parent = parent
-        self.bindings: dict[str, list[_Binding]] = {}
-        self.globals: set[str] = set()
-        self.nonlocals: set[str] = set()
-
-
-@dataclass(eq=False)
-class _Binding:
-    kind: str  # "import" | "value" | "param" | "self" | "def" | "class" | "unknown" | "other"
-    scope: _Scope  # where value and annotation are evaluated
-    value: cst.BaseExpression | None = None
-    annotation: cst.BaseExpression | None = None
-    qualified: str | None = None  # imports
-    info: Any = None  # _FunctionInfo (def), _ClassInfo (class, self)
-
-
-@dataclass(eq=False)
-class _FunctionInfo:
-    node: cst.FunctionDef
-    outer: _Scope
-    scope: _Scope
-    returns: list[cst.BaseExpression] = field(default_factory=list)
-    yields: list[cst.BaseExpression] = field(default_factory=list)
-
-    def decorated(self, names: Sequence[str]) -> bool:
-        for decorator in self.node.decorators:
-            target = decorator.decorator
-            target = target.func if isinstance(target, cst.Call) else target
-            name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", "")
-            if name in names:
-                return True
-        return False
-
-
-@dataclass(eq=False)
-class _ClassInfo:
-    node: cst.ClassDef
-    outer: _Scope
-    scope: _Scope
-    instance_attrs: dict[str, list[_Binding]] = field(default_factory=dict)  # self.x = ...
-
-
-class _Collector:
-    """One walk over the module: scopes and their bindings, classes, functions, calls.
-
-    The walk reads node fields directly instead of using a libcst visitor, which rebuilds every node
-    it passes and costs about ten times as much (~100 against ~10 ms/kLOC on requests' sources).
-    """
-
-    def __init__(self) -> None:
-        self.module = _Scope("module", None)
-        self.stack = [self.module]
-        self.functions: list[_FunctionInfo | None] = []  # None for lambdas
-        self.calls: list[tuple[cst.Call, _Scope]] = []
-        self.classes: list[_ClassInfo] = []
-        self.attribute_targets: list[tuple[cst.Attribute, _Binding]] = []
-        self.has_library = False
-
-    def walk(self, root: cst.CSTNode) -> None:
-        """Pre-order, in source order, with ``visit_<Node>`` before and ``leave_<Node>`` after children."""
-        visitors, leavers = _handlers(type(self))
-        pending: list[tuple[cst.CSTNode, bool]] = [(root, False)]
-        while pending:
-            node, leaving = pending.pop()
-            kind = type(node)
-            if leaving:
-                leavers[kind](self, node)
-                continue
-            if kind in visitors:
-                visitors[kind](self, node)
-            if kind in leavers:
-                pending.append((node, True))
-            pending.extend((child, False) for child in reversed(_children(node)))
-
-    @property
-    def scope(self) -> _Scope:
-        return self.stack[-1]
-
-    def bind(self, name: str, binding: _Binding) -> None:
-        scope = self.scope
-        if name in scope.globals:
-            scope = self.module
-        elif name in scope.nonlocals:
-            outer = scope.parent
-            while outer is not None and (outer.kind == "class" or name not in outer.bindings):
-                outer = outer.parent
-            scope = outer or scope
-        scope.bindings.setdefault(name, []).append(binding)
-
-    def bind_target(
-        self,
-        target: cst.BaseExpression,
-        value: cst.BaseExpression | None,
-        annotation: Any = None,
-        kind: str = "unknown",
-    ) -> None:
-        """Bind the names of an assignment target; without a value, as ``kind``: "unknown" (an
-        element of an unpacked call result) or "other" (a loop or ``except`` target: not a client)."""
-        if isinstance(target, cst.Name):
-            kind = "value" if value is not None or annotation is not None else kind
-            self.bind(target.value, _Binding(kind, self.scope, value, annotation))
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            targets = [element.value for element in target.elements]
-            values = _elements(value) if isinstance(value, (cst.Tuple, cst.List)) else None
-            if values is None or len(values) != len(targets) or _elements(target) is None:
-                values = [None] * len(targets)  # starred or unknown: no element-wise values
-            for element, element_value in zip(targets, values, strict=True):
-                self.bind_target(element, element_value, kind=kind)
-        elif isinstance(target, cst.StarredElement):
-            self.bind_target(target.value, None, kind=kind)
-        elif isinstance(target, cst.Attribute) and (value is not None or annotation is not None):
-            self.attribute_targets.append((target, _Binding("value", self.scope, value, annotation)))
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = _dotted(alias.name) or ""
-            self.has_library |= _is_library(name)
-            if alias.asname is not None:
-                local, qualified = _name_of(alias.asname.name), name
-            else:
-                local = qualified = name.split(".")[0]
-            if local:
-                self.bind(local, _Binding("import", self.scope, qualified=qualified))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = "." * len(node.relative) + (_dotted(node.module) or "")
-        self.has_library |= _is_library(module)
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = _dotted(alias.name) or ""
-            local = _name_of(alias.asname.name) if alias.asname is not None else name
-            if local:
-                self.bind(local, _Binding("import", self.scope, qualified=f"{module}.{name}"))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self.bind_target(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.bind_target(node.target, node.value, node.annotation.annotation)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self.bind_target(node.target, None, kind="other")
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.bind_target(node.target, node.value)
-
-    def visit_For(self, node: cst.For) -> None:
-        self.bind_target(node.target, None, kind="other")
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.bind_target(node.target, None, kind="other")  # folded into the enclosing scope
-
-    def visit_With(self, node: cst.With) -> None:
-        for item in node.items:
-            if item.asname is not None:
-                self.bind_target(item.asname.name, item.item)  # clients' __enter__ returns the client
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self.bind_target(node.name.name, None, kind="other")
-
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        if node.name is not None:
-            self.bind_target(node.name.name, None, kind="other")
-
-    def visit_Del(self, node: cst.Del) -> None:
-        for name in _names_in(node.target):
-            self.bind_target(name, None, kind="other")
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        if node.name is not None:
-            self.bind_target(node.name, None, kind="other")
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
-        if node.name is not None:
-            self.bind_target(node.name, None, kind="other")
-
-    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
-        if node.rest is not None:
-            self.bind_target(node.rest, None, kind="other")
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.scope.globals.update(item.name.value for item in node.names)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.scope.nonlocals.update(item.name.value for item in node.names)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        info = _ClassInfo(node, self.scope, _Scope("class", self.scope))
-        self.classes.append(info)
-        self.bind(node.name.value, _Binding("class", self.scope, info=info))
-        self.stack.append(info.scope)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.stack.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        outer = self.scope
-        info = _FunctionInfo(node, outer, _Scope("function", outer))
-        self.bind(node.name.value, _Binding("def", outer, info=info))
-        self.stack.append(info.scope)
-        self.functions.append(info)
-        owner = self._class_of(outer)
-        positional = [*node.params.posonly_params, *node.params.params]
-        first = positional[0] if positional and owner and not info.decorated(("staticmethod",)) else None
-        for param in _params(node.params):
-            annotation = param.annotation.annotation if param.annotation else None
-            kind = "self" if param is first else "param"
-            self.bind(param.name.value, _Binding(kind, outer, annotation=annotation, info=owner))
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.stack.pop()
-        self.functions.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        outer = self.scope
-        self.stack.append(_Scope("function", outer))
-        self.functions.append(None)
-        for param in _params(node.params):
-            self.bind(param.name.value, _Binding("param", outer))
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self.stack.pop()
-        self.functions.pop()
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if self.functions and self.functions[-1] is not None and node.value is not None:
-            self.functions[-1].returns.append(node.value)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        if self.functions and self.functions[-1] is not None and isinstance(node.value, cst.BaseExpression):
-            self.functions[-1].yields.append(node.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append((node, self.scope))
-
-    def _class_of(self, scope: _Scope) -> _ClassInfo | None:
-        if scope.kind != "class":
-            return None
-        return next((info for info in reversed(self.classes) if info.scope is scope), None)
-
-
-_HANDLERS: dict[type, tuple[dict[type, Any], dict[type, Any]]] = {}
-# Fields that hold only whitespace, comments or punctuation (and every field named whitespace_*).
-_LAYOUT_FIELDS = frozenset(
-    {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer"}
-    | {"equal", "colon", "dot", "newline", "trailing_whitespace", "asynchronous", "operator", "star_tok"}
-)
-# Source order where the dataclass field order differs (decorators are declared after the body).
-_FIELD_ORDER = {
-    cst.FunctionDef: ("decorators", "name", "params", "returns", "body"),
-    cst.ClassDef: ("decorators", "name", "bases", "keywords", "body"),
-}
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _handlers(collector: type) -> tuple[dict[type, Any], dict[type, Any]]:
-    if collector not in _HANDLERS:
-        names = dir(collector)
-        visitors = {getattr(cst, n[6:]): getattr(collector, n) for n in names if n.startswith("visit_")}
-        leavers = {getattr(cst, n[6:]): getattr(collector, n) for n in names if n.startswith("leave_")}
-        _HANDLERS[collector] = (visitors, leavers)
-    return _HANDLERS[collector]
-
-
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    kind = type(node)
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELD_ORDER.get(kind) or tuple(
-            f.name
-            for f in dataclasses.fields(kind)
-            if f.name not in _LAYOUT_FIELDS and not f.name.startswith("whitespace")
-        )
-        _FIELDS[kind] = names
-    children: list[cst.CSTNode] = []
-    for name in names:
-        value = getattr(node, name)
-        kind = type(value)
-        if kind is list or kind is tuple:
-            children.extend(item for item in value if _is_node(type(item)))
-        elif _is_node(kind):
-            children.append(value)
-    return children
-
-
-_NODE_TYPES: dict[type, bool] = {}
-
-
-def _is_node(kind: type) -> bool:
-    """``issubclass(kind, cst.CSTNode)``, cached: CSTNode is an ABC, whose checks are slow."""
-    known = _NODE_TYPES.get(kind)
-    if known is None:
-        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
-    return known
-
-
-def _is_library(module: str) -> bool:
-    return module.split(".")[0] in (*LIBRARIES, "requests_toolbelt")
-
-
-def _params(params: cst.Parameters) -> Iterator[cst.Param]:
-    yield from params.posonly_params
-    yield from params.params
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg
-    yield from params.kwonly_params
-    if params.star_kwarg is not None:
-        yield params.star_kwarg
-
-
-def _dotted(node: cst.CSTNode | None) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
-
-
-def _name_of(node: cst.CSTNode) -> str | None:
-    return node.value if isinstance(node, cst.Name) else None
-
-
-def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
-    if isinstance(node, cst.Name):
-        yield node
-    elif isinstance(node, (cst.Tuple, cst.List)):
-        for element in node.elements:
-            yield from _names_in(element.value)
-
-
-def _elements(node: cst.Tuple | cst.List) -> list[cst.BaseExpression] | None:
-    if any(not isinstance(element, cst.Element) for element in node.elements):
-        return None
-    return [element.value for element in node.elements]
 
 
 # --- values the resolver tracks -------------------------------------------------------------------
@@ -569,22 +224,22 @@ class _Site:
 
     type: _ClientType
     constructor: cst.Call | None
-    subclass: _ClassInfo | None = None
+    subclass: ClassInfo | None = None
 
 
 @dataclass(frozen=True)
 class _Instance:
-    info: _ClassInfo
+    info: ClassInfo
 
 
 @dataclass(frozen=True)
 class _ClassRef:
-    info: _ClassInfo
+    info: ClassInfo
 
 
 @dataclass(frozen=True)
 class _FunctionRef:
-    info: _FunctionInfo
+    info: FunctionInfo
 
 
 _Value = _Site | _Instance | _ClassRef | _FunctionRef
@@ -603,14 +258,32 @@ class HttpClients:
     """
 
     def __init__(self, context: PythonContext) -> None:
-        self.context = context
-        self._ready = False
+        self._classified: dict[cst.Call, HttpCall | None] = {}
+        self._all: list[HttpCall] | None = None
+        self._memo: dict[Any, tuple[_Value, ...] | None] = {}  # None: being computed
+        self._cycle = False
+        self._sites: dict[Any, _Site] = {}
+        self._clients: dict[_Site, Client] = {}
+        self._client_class_memo: dict[ClassInfo, _ClientType | None] = {}
+        self._mro: dict[ClassInfo, list[ClassInfo]] = {}
+        self._enforced_sites: set[_Site] = set()
+        self._enforced_classes: set[ClassInfo] = set()
+        self._strings: dict[cst.SimpleString, cst.BaseExpression | None] = {}
+        self._scope_of: dict[cst.Call, Scope] = {}
+        # A file that imports none of the libraries has no HTTP call: its scopes are not even built.
+        if not _IMPORT_PATTERN.search(context.data):
+            return
+        scopes: Scopes = context.analysis(Scopes)
+        if not any(_is_library(binding.qualified or "") for binding in scopes.imports):
+            return
+        self._scope_of = scopes.calls
+        self._client_classes = [info for info in scopes.classes.values() if self._client_class(info)]
+        self._find_enforcement(scopes)
 
     # public API
 
     def classify(self, call: cst.Call) -> HttpCall | None:
         """The HTTP call ``call`` makes, or None when it is not one (or not of this file)."""
-        self._prepare()
         if call not in self._classified:
             scope = self._scope_of.get(call)
             self._classified[call] = self._classify(call, scope) if scope is not None else None
@@ -618,9 +291,8 @@ class HttpClients:
 
     def calls(self) -> list[HttpCall]:
         """Every HTTP call and client construction of the file, in source order."""
-        self._prepare()
         if self._all is None:
-            classified = (self.classify(call) for call, _ in self._calls)
+            classified = (self.classify(call) for call in self._scope_of)
             self._all = [http_call for http_call in classified if http_call is not None]
         return self._all
 
@@ -635,8 +307,9 @@ class HttpClients:
         ``aiohttp.ClientTimeout`` and ``urllib3.Timeout`` calls, simple arithmetic and names assigned
         once (module constants) are evaluated; anything else (configuration, calls) is not known.
         """
-        self._prepare()
-        scope = self._scope_of.get(where, self._module)
+        scope = self._scope_of.get(where)
+        if scope is None:
+            return None
         seconds = self._seconds(expression, scope, 0)
         if seconds is _UNKNOWN:
             return None
@@ -647,72 +320,28 @@ class HttpClients:
             expression, scope = constant.value, constant.scope
         return TimeoutValue(seconds, expression)
 
-    def qualified_name(self, expression: cst.BaseExpression, where: cst.Call) -> str | None:
-        """The imported name ``expression`` stands for in ``where``: ``r.get`` -> ``requests.get``."""
-        self._prepare()
-        scope = self._scope_of.get(where)
-        return self._qualified(expression, scope, 0) if scope is not None else None
-
     # preparation
 
-    def _prepare(self) -> None:
-        if self._ready:
-            return
-        self._ready = True
-        self._classified: dict[cst.Call, HttpCall | None] = {}
-        self._all: list[HttpCall] | None = None
-        self._memo: dict[Any, tuple[_Value, ...] | None] = {}  # None: being computed
-        self._cycle = False
-        self._sites: dict[Any, _Site] = {}
-        self._clients: dict[_Site, Client] = {}
-        self._client_class_memo: dict[_ClassInfo, _ClientType | None] = {}
-        self._mro: dict[_ClassInfo, list[_ClassInfo]] = {}
-        self._enforced_sites: set[_Site] = set()
-        self._enforced_classes: set[_ClassInfo] = set()
-        self._strings: dict[cst.SimpleString, cst.BaseExpression | None] = {}
-        collector = _Collector()
-        self._module = collector.module
-        if _IMPORT_PATTERN.search(self.context.data):
-            collector.walk(self.context.module)
-        if not collector.has_library:
-            self._calls: list[tuple[cst.Call, _Scope]] = []
-            self._scope_of: dict[cst.Call, _Scope] = {}
-            return
-        self._calls = collector.calls
-        self._scope_of = dict(collector.calls)
-        self._classes = collector.classes
-        self._attach_instance_attributes(collector.attribute_targets)
-        self._client_classes = [info for info in self._classes if self._client_class(info) is not None]
-        self._find_enforcement(collector.attribute_targets)
-
-    def _attach_instance_attributes(self, targets: list[tuple[cst.Attribute, _Binding]]) -> None:
-        for target, binding in targets:
-            if not isinstance(target.value, cst.Name):
-                continue
-            for owner in self._lookup(target.value.value, binding.scope):
-                if owner.kind == "self" and owner.info is not None:
-                    owner.info.instance_attrs.setdefault(target.attr.value, []).append(binding)
-
-    def _find_enforcement(self, targets: list[tuple[cst.Attribute, _Binding]]) -> None:
-        for call, scope in self._calls:
+    def _find_enforcement(self, scopes: Scopes) -> None:
+        for call, scope in scopes.calls.items():
             func = call.func
             if not (isinstance(func, cst.Attribute) and func.attr.value == "mount"):
                 continue
             adapter = argument(call, "adapter", ("prefix", "adapter"))
             if adapter is not None and self._adapter_kind(adapter, scope, 0) != "plain":
                 self._enforce(func.value, scope)
-        for target, binding in targets:  # session.request = functools.partial(session.request, timeout=...)
+        for target, binding in scopes.attribute_targets:  # session.request = partial(session.request, ...)
             if target.attr.value in _ALL_METHODS:
                 self._enforce(target.value, binding.scope)
 
-    def _enforce(self, receiver: cst.BaseExpression, scope: _Scope) -> None:
+    def _enforce(self, receiver: cst.BaseExpression, scope: Scope) -> None:
         for site in self._client_sites(receiver, scope):
             if site.constructor is None and site.subclass is not None:
                 self._enforced_classes.add(site.subclass)
             else:
                 self._enforced_sites.add(site)
 
-    def _adapter_kind(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> str:
+    def _adapter_kind(self, node: cst.BaseExpression, scope: Scope, depth: int) -> str:
         """What a mounted adapter does about timeouts: "plain" for requests' own adapters (and module
         subclasses that leave ``send`` alone), "timeout" for a module class that overrides ``send``,
         "unknown" for what the file cannot show (an adapter imported from elsewhere may inject a
@@ -721,7 +350,7 @@ class HttpClients:
         if depth > _MAX_DEPTH:
             return "unknown"
         if isinstance(node, cst.Name):
-            for binding in self._lookup(node.value, scope) or [_Binding("unknown", scope)]:
+            for binding in scope.lookup(node.value) or [Binding("unknown", scope)]:
                 value = binding.value if binding.kind == "value" else None
                 kind = self._adapter_kind(value, binding.scope, depth + 1) if value is not None else "unknown"
                 kinds.add(kind)
@@ -739,7 +368,7 @@ class HttpClients:
                 return kind
         return "unknown"
 
-    def _adapter_class_kind(self, info: _ClassInfo) -> str:
+    def _adapter_class_kind(self, info: ClassInfo) -> str:
         chain = self._module_mro(info)
         if any(self._defines(owner, ("send",)) for owner in chain):
             return "timeout"
@@ -750,7 +379,7 @@ class HttpClients:
 
     # classification
 
-    def _classify(self, call: cst.Call, scope: _Scope) -> HttpCall | None:
+    def _classify(self, call: cst.Call, scope: Scope) -> HttpCall | None:
         func = call.func
         name = self._qualified(func, scope, 0)
         if name in _FUNCTIONS:
@@ -821,20 +450,7 @@ class HttpClients:
 
     # name resolution
 
-    def _lookup(self, name: str, scope: _Scope) -> list[_Binding]:
-        """The bindings ``name`` refers to from ``scope`` (Python's LEGB rule, class bodies skipped)."""
-        current: _Scope | None = scope
-        first = True
-        while current is not None:
-            if name in current.globals:
-                current = self._module
-            if (first or current.kind != "class") and name in current.bindings:
-                return current.bindings[name]
-            first = False
-            current = current.parent
-        return []
-
-    def _qualified(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> str | None:
+    def _qualified(self, node: cst.BaseExpression, scope: Scope, depth: int) -> str | None:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(node, cst.Attribute):
@@ -842,7 +458,7 @@ class HttpClients:
             return canonical(f"{base}.{node.attr.value}") if base else None
         if not isinstance(node, cst.Name):
             return None
-        bindings = self._lookup(node.value, scope)
+        bindings = scope.lookup(node.value)
         imported = {canonical(b.qualified) for b in bindings if b.kind == "import" and b.qualified}
         if imported:  # one name imported from two places (try/except ImportError) must agree
             return imported.pop() if len(imported) == 1 else None
@@ -871,11 +487,11 @@ class HttpClients:
         self._cycle = self._cycle or outer_cycle
         return result
 
-    def _values(self, node: cst.BaseExpression, scope: _Scope) -> tuple[_Value, ...]:
+    def _values(self, node: cst.BaseExpression, scope: Scope) -> tuple[_Value, ...]:
         """What ``node`` may evaluate to, as far as clients are concerned (empty: unknown)."""
         return self._memoized(node, lambda: self._compute_values(node, scope))
 
-    def _compute_values(self, node: cst.BaseExpression, scope: _Scope) -> Iterator[_Value]:
+    def _compute_values(self, node: cst.BaseExpression, scope: Scope) -> Iterator[_Value]:
         if isinstance(node, cst.Await):
             yield from self._values(node.expression, scope)
         elif isinstance(node, cst.NamedExpr):
@@ -887,7 +503,7 @@ class HttpClients:
             yield from self._values(node.body, scope)
             yield from self._values(node.orelse, scope)
         elif isinstance(node, cst.Name):
-            bindings = self._lookup(node.value, scope)
+            bindings = scope.lookup(node.value)
             if not any(map(_is_other, bindings)):  # a name reused for a loop variable, a dict...
                 for binding in bindings:
                     yield from self._binding_values(binding)
@@ -898,10 +514,10 @@ class HttpClients:
         elif isinstance(node, cst.Call):
             yield from self._call_values(node, scope)
 
-    def _binding_values(self, binding: _Binding) -> tuple[_Value, ...]:
+    def _binding_values(self, binding: Binding) -> tuple[_Value, ...]:
         return self._memoized(binding, lambda: self._compute_binding_values(binding))
 
-    def _compute_binding_values(self, binding: _Binding) -> Iterator[_Value]:
+    def _compute_binding_values(self, binding: Binding) -> Iterator[_Value]:
         if binding.kind == "def":
             yield _FunctionRef(binding.info)
         elif binding.kind == "class":
@@ -918,7 +534,7 @@ class HttpClients:
             if binding.annotation is not None:
                 yield from self._annotation_values(binding.annotation, binding.scope)
 
-    def _call_values(self, call: cst.Call, scope: _Scope) -> Iterator[_Value]:
+    def _call_values(self, call: cst.Call, scope: Scope) -> Iterator[_Value]:
         name = self._qualified(call.func, scope, 0)
         if name in _CLIENT_TYPES:
             yield self._site(call, _CLIENT_TYPES[name], call)
@@ -933,21 +549,21 @@ class HttpClients:
             elif isinstance(callee, _FunctionRef):
                 yield from self._returned(callee.info)
 
-    def _returned(self, info: _FunctionInfo) -> tuple[_Value, ...]:
+    def _returned(self, info: FunctionInfo) -> tuple[_Value, ...]:
         """What calling a function of the module gives: its returns (yields for a context manager),
         else its return annotation."""
         return self._memoized(info, lambda: self._compute_returned(info))
 
-    def _compute_returned(self, info: _FunctionInfo) -> list[_Value]:
+    def _compute_returned(self, info: FunctionInfo) -> list[_Value]:
         produced = info.yields if info.decorated(("contextmanager", "asynccontextmanager")) else info.returns
         values = [value for expression in produced for value in self._values(expression, info.scope)]
         if not values and info.node.returns is not None:
             values.extend(self._annotation_values(info.node.returns.annotation, info.outer))
         return values
 
-    def _attribute_values(self, info: _ClassInfo, attr: str) -> Iterator[_Value]:
+    def _attribute_values(self, info: ClassInfo, attr: str) -> Iterator[_Value]:
         for owner in self._module_mro(info):
-            bindings = [*owner.scope.bindings.get(attr, ()), *owner.instance_attrs.get(attr, ())]
+            bindings = owner.attributes.get(attr, ())
             if not bindings:
                 continue
             if any(map(_is_other, bindings)):
@@ -959,7 +575,7 @@ class HttpClients:
                     yield from self._binding_values(binding)
             return
 
-    def _annotation_values(self, annotation: cst.BaseExpression, scope: _Scope) -> Iterator[_Value]:
+    def _annotation_values(self, annotation: cst.BaseExpression, scope: Scope) -> Iterator[_Value]:
         if isinstance(annotation, cst.SimpleString):
             parsed = self._parse_string(annotation)
             if parsed is not None:
@@ -995,7 +611,7 @@ class HttpClients:
                 self._strings[node] = None
         return self._strings[node]
 
-    def _client_sites(self, node: cst.BaseExpression, scope: _Scope) -> list[_Site]:
+    def _client_sites(self, node: cst.BaseExpression, scope: Scope) -> list[_Site]:
         return [value for value in self._values(node, scope) if isinstance(value, _Site)]
 
     def _site(
@@ -1003,7 +619,7 @@ class HttpClients:
         key: Any,
         client_type: _ClientType,
         constructor: cst.Call | None,
-        subclass: _ClassInfo | None = None,
+        subclass: ClassInfo | None = None,
     ) -> _Site:
         if key not in self._sites:
             self._sites[key] = _Site(client_type, constructor, subclass)
@@ -1011,14 +627,14 @@ class HttpClients:
 
     # classes of the module
 
-    def _module_mro(self, info: _ClassInfo) -> list[_ClassInfo]:
+    def _module_mro(self, info: ClassInfo) -> list[ClassInfo]:
         """``info`` and its base classes that the module defines, nearest first."""
         if info not in self._mro:
             self._mro[info] = self._compute_mro(info)
         return self._mro[info]
 
-    def _compute_mro(self, info: _ClassInfo) -> list[_ClassInfo]:
-        chain: list[_ClassInfo] = []
+    def _compute_mro(self, info: ClassInfo) -> list[ClassInfo]:
+        chain: list[ClassInfo] = []
         pending = [info]
         while pending:
             current = pending.pop(0)
@@ -1031,7 +647,7 @@ class HttpClients:
                         pending.append(value.info)
         return chain
 
-    def _client_class(self, info: _ClassInfo) -> _ClientType | None:
+    def _client_class(self, info: ClassInfo) -> _ClientType | None:
         """The library client type a class of the module derives from, if any."""
         if info not in self._client_class_memo:
             self._client_class_memo[info] = None
@@ -1042,15 +658,15 @@ class HttpClients:
             self._client_class_memo[info] = found
         return self._client_class_memo[info]
 
-    def _defines(self, info: _ClassInfo, names: Sequence[str]) -> bool:
+    def _defines(self, info: ClassInfo, names: Sequence[str]) -> bool:
         return any(b.kind == "def" for name in names for b in info.scope.bindings.get(name, ()))
 
-    def _defines_in_mro(self, info: _ClassInfo, name: str) -> bool:
+    def _defines_in_mro(self, info: ClassInfo, name: str) -> bool:
         return any(self._defines(owner, (name,)) for owner in self._module_mro(info))
 
     # timeout values
 
-    def _seconds(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> Any:
+    def _seconds(self, node: cst.BaseExpression, scope: Scope, depth: int) -> Any:
         """Seconds (float), None for "no limit", or _UNKNOWN."""
         if depth > _MAX_DEPTH:
             return _UNKNOWN
@@ -1070,7 +686,7 @@ class HttpClients:
                 self._seconds(node.right, scope, depth + 1),
             )
         if isinstance(node, (cst.Tuple, cst.List)):
-            elements = _elements(node)
+            elements = scope_elements(node)
             if elements and len(elements) >= 2:  # (connect, read[, write, pool]): judged by read
                 return self._seconds(elements[1], scope, depth + 1)
             return _UNKNOWN
@@ -1078,16 +694,16 @@ class HttpClients:
             return self._timeout_object(node, scope, depth)
         return _UNKNOWN
 
-    def _constant(self, node: cst.BaseExpression, scope: _Scope) -> _Binding | None:
+    def _constant(self, node: cst.BaseExpression, scope: Scope) -> Binding | None:
         """The assignment of a name assigned exactly once (``TIMEOUT = 30``)."""
         if not isinstance(node, cst.Name) or node.value == "None":
             return None
-        bindings = self._lookup(node.value, scope)
+        bindings = scope.lookup(node.value)
         if len(bindings) == 1 and bindings[0].kind == "value" and bindings[0].value is not None:
             return bindings[0]
         return None
 
-    def _timeout_object(self, call: cst.Call, scope: _Scope, depth: int) -> Any:
+    def _timeout_object(self, call: cst.Call, scope: Scope, depth: int) -> Any:
         name = self._qualified(call.func, scope, 0)
         if name == "httpx.Timeout":
             read = argument(call, "read")
@@ -1116,7 +732,7 @@ _NOT_CLIENTS = (
 )  # fmt: skip
 
 
-def _is_other(binding: _Binding) -> bool:
+def _is_other(binding: Binding) -> bool:
     return binding.kind == "other" or (binding.kind == "value" and isinstance(binding.value, _NOT_CLIENTS))
 
 

@@ -2,8 +2,8 @@
 
 A call counts as a MaintainX call (checklist.md, "Scope") when its URL contains a MaintainX base
 (``getmaintainx.com`` or an extra base from ``[tool.mxlint.maintainx] base-urls``), written in the
-call (literal, f-string, ``+``, ``str.format``, ``"/".join``) or reached through names of the file:
-module constants (``os.environ.get("X", "<default>")`` included), function locals, parameter
+call (literal, f-string, ``+``, ``str.format``, ``"/".join``, ``urljoin``) or reached through names of
+the file: module constants (``os.environ.get("X", "<default>")`` included), function locals, parameter
 defaults, ``self.x``/``settings.x`` attributes of a class of the file, and the ``base_url=`` of the
 client the call is made on (``httpx.Client(base_url=...)``, any constructor, directly, through a
 variable, ``self.client``, ``with ... as client`` or a factory function of the file). Calls on
@@ -12,29 +12,36 @@ configured wrapper functions count too, with the path they are given. HTTP verbs
 the call's shape (``x.get(url)``, ``x.request("GET", url)``, ``x.stream("GET", url)``), not by the
 library.
 
+Only this file is read: results are cached per file, so a fact taken from another module would
+outlive a change made there. Instead, a name the file cannot resolve (imported, a parameter, an
+attribute of an object it does not define) whose identifier contains ``maintainx`` (any case:
+``MAINTAINX_URL``, ``settings.maintainx_base_url``) is taken as a MaintainX base URL when it leads a
+URL: ``f"{MAINTAINX_URL}/workorders"``, ``MAINTAINX_URL + path``, ``urljoin(MAINTAINX_URL, path)``,
+``httpx.Client(base_url=settings.maintainx_url)``.
+
 Usage: ``calls = context.analysis(MaintainXCalls)``, then ``calls.calls()`` (every MaintainX call of
-the file) or ``calls.classify(node)``; ``calls.scope_of(node)`` gives the enclosing function's facts.
-Everything is computed once per file, on first use, from one walk over the module.
+the file) or ``calls.classify(node)``; ``calls.facts_of(node)`` gives the enclosing function's
+evidence. Names are resolved through the file's shared scopes (:mod:`mxlint.analysis.scopes`).
 """
 
 from __future__ import annotations
 
-import ast
-import dataclasses
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property, lru_cache
-from pathlib import Path
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
 
+from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted, has_star_kwargs, keyword
-from mxlint.checks.base import PythonContext
+from mxlint.analysis.scopes import Binding, ClassInfo, FunctionInfo, Scope, Scopes
 from mxlint.config import Settings
+
+if TYPE_CHECKING:  # a runtime import would be circular: rules import the analyses
+    from mxlint.checks.base import PythonContext
 
 # research-rules.md §1.2: the GETs that take cursor/limit and return nextCursor (both spec versions).
 LIST_ENDPOINTS: tuple[str, ...] = (
@@ -75,10 +82,9 @@ _NOT_HTTP = re.compile(
     r"cache|environ|headers|params|dict|redis|memo|registry|lookup|mock|respx|\b(json|data|responses)$", re.I
 )
 _UPDATES = frozenset({"update", "setdefault"})  # params.update(cursor=c) adds query parameters
-_SELF = ("self", "cls")
 _HOLE = "\x00"  # stands for text known only at run time
+_GUESSED = "\x01"  # stands for a MaintainX base URL known only by its name, at the start of a URL
 _MAX_DEPTH = 12
-_MAX_PARENTS = 8  # folders searched upwards for an absolutely imported module of the project
 
 
 class _Unknown:
@@ -112,169 +118,39 @@ class MaintainXCall:
     path_parameter: str | None = None
 
 
-# --- scopes and bindings ------------------------------------------------------------------------
-
-
 @dataclass(eq=False)
-class Binding:
-    """What a name is bound to. ``kind``: value, param, def, import, unknown (loop target, ...)."""
+class Facts:
+    """Evidence from one function's own code (lambdas and class bodies in it included, nested functions
+    not), or from the module's top-level code, that rules judge a call by."""
 
-    kind: str
-    node: cst.CSTNode | None
-    scope: Scope  # where ``node`` is evaluated (a parameter's default: outside its function)
-    owner: Scope | None = None  # a parameter's function
-    imported: tuple[str, int, str | None] | None = None  # (module, relative level, name) of an import
-
-
-@dataclass(eq=False)
-class ClassInfo:
-    node: cst.ClassDef
-    attrs: dict[str, list[Binding]] = field(default_factory=dict)  # class body and self.x = ...
-
-
-@dataclass(eq=False)
-class Scope:
-    """A function, or the module (a class body belongs to the scope around it).
-
-    Besides bindings it keeps cheap facts about its own code (nested functions excluded) that rules
-    use as evidence: string literals, keyword names, dict keys, attribute names, calls, returns.
-    """
-
-    node: cst.CSTNode
-    parent: Scope | None = None
-    cls: ClassInfo | None = None  # the class ``self`` refers to
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
     calls: list[cst.Call] = field(default_factory=list)
     assignments: list[tuple[cst.BaseExpression, cst.BaseExpression]] = field(default_factory=list)
     returns: list[cst.BaseExpression] = field(default_factory=list)  # return and yield values
-    stores: dict[str, list[tuple[cst.BaseExpression, cst.CSTNode]]] = field(default_factory=dict)
+    stores: dict[str, list[tuple[cst.BaseExpression, cst.BaseExpression]]] = field(default_factory=dict)
     updates: dict[str, list[cst.Call]] = field(default_factory=dict)  # name.update(...), .setdefault
     strings: set[str] = field(default_factory=set)  # string literals and f-string text
     keywords: set[str] = field(default_factory=set)  # keyword argument names in calls
     keys: set[str] = field(default_factory=set)  # static dict keys and subscript-assignment keys
     attributes: set[str] = field(default_factory=set)
 
-    def chain(self) -> Iterator[Scope]:
-        scope: Scope | None = self
-        while scope is not None:
-            yield scope
-            scope = scope.parent
+    @classmethod
+    def of(cls, root: cst.CSTNode) -> Facts:
+        facts = cls()
+        handlers = syntax.handlers(facts)
+        for node in syntax.walk(root, lambda node: type(node) is cst.FunctionDef and node is not root):
+            handler = handlers.get(type(node))
+            if handler is not None:
+                handler(node)
+        return facts
 
-    def lookup(self, name: str) -> list[Binding]:
-        for scope in self.chain():
-            if name in scope.bindings:
-                return scope.bindings[name]
-        return []
-
-
-# Fields that hold only whitespace and punctuation: the walk skips them (about half of all nodes).
-_LAYOUT = re.compile(
-    r"whitespace|^(lpar|rpar|comma|semicolon|colon|lbrace|rbrace|lbracket|rbracket|equal|dot|operator"
-    r"|asynchronous|leading_lines|lines_after_decorators|header|footer|newline)$"
-)
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(node_type: type) -> tuple[str, ...]:
-    if node_type not in _CHILD_FIELDS:
-        names = (item.name for item in dataclasses.fields(node_type))
-        _CHILD_FIELDS[node_type] = tuple(name for name in names if not _LAYOUT.search(name))
-    return _CHILD_FIELDS[node_type]
-
-
-class _Collector:
-    """The one walk: scopes, bindings, class attributes, calls and evidence facts per scope.
-
-    A hand-written depth-first walk over the nodes' fields, not a libcst visitor: it costs a quarter
-    of a visitor's time, which matters because the rules' own batched traversal runs anyway.
-    """
-
-    def __init__(self, module: cst.Module) -> None:
-        self.scopes: list[Scope] = [Scope(module)]
-        self.frames: list[Scope | ClassInfo] = [self.scopes[0]]  # where a plain name binds
-        self.scope_of: dict[cst.Call, Scope] = {}
-        self.functions: dict[cst.FunctionDef, Scope] = {}
-        self.classes: dict[cst.ClassDef, ClassInfo] = {}
-        self._handlers: dict[type, Callable[[Any], Callable[[], None] | None] | None] = {}
-
-    def walk(self, module: cst.Module) -> None:
-        """Visit every node in source order; a handler may return a callback run after the children."""
-        stack: list[cst.CSTNode | Callable[[], None]] = [module]
-        while stack:
-            item = stack.pop()
-            if not isinstance(item, cst.CSTNode):
-                item()
-                continue
-            node_type = type(item)
-            if node_type not in self._handlers:
-                self._handlers[node_type] = getattr(self, f"visit_{node_type.__name__}", None)
-            handler = self._handlers[node_type]
-            if handler is not None and (leave := handler(item)) is not None:
-                stack.append(leave)
-            children: list[cst.CSTNode] = []
-            for name in _child_fields(node_type):
-                value = getattr(item, name)
-                if isinstance(value, cst.CSTNode):
-                    children.append(value)
-                elif isinstance(value, (list, tuple)):
-                    children.extend(child for child in value if isinstance(child, cst.CSTNode))
-            stack.extend(reversed(children))
-
-    @property
-    def scope(self) -> Scope:
-        return self.scopes[-1]
-
-    def _bind(
-        self,
-        target: cst.CSTNode,
-        kind: str,
-        value: cst.CSTNode | None,
-        imported: tuple[str, int, str | None] | None = None,
-    ) -> None:
-        if isinstance(target, cst.Name):
-            frame = self.frames[-1]
-            table = frame.attrs if isinstance(frame, ClassInfo) else frame.bindings
-            table.setdefault(target.value, []).append(Binding(kind, value, self.scope, imported=imported))
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, "unknown", None)
-        elif isinstance(target, cst.Attribute) and dotted(target.value) in _SELF and self.scope.cls:
-            self.scope.cls.attrs.setdefault(target.attr.value, []).append(Binding(kind, value, self.scope))
-        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression, store: bool = True) -> None:
+        self.assignments.append((target, value))
+        if store and isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             index = _subscript_index(target)
-            if index is not None and value is not None:
-                self.scope.stores.setdefault(target.value.value, []).append((index, value))
+            if index is not None:
+                self.stores.setdefault(target.value.value, []).append((index, value))
                 if (key := _string(index)) is not None:
-                    self.scope.keys.add(key)
-
-    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression, kind: str = "value") -> None:
-        self._bind(target, kind, value if kind == "value" else None)
-        self.scope.assignments.append((target, value))
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> Callable[[], None]:
-        self._bind(node.name, "def", node)
-        self.classes[node] = ClassInfo(node)
-        self.frames.append(self.classes[node])
-        return self.frames.pop
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> Callable[[], None]:
-        self._bind(node.name, "def", node)
-        frame = self.frames[-1]
-        scope = Scope(node, parent=self.scope, cls=frame if isinstance(frame, ClassInfo) else self.scope.cls)
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            scope.bindings[param.name.value] = [Binding("param", param, self.scope, scope)]
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                scope.bindings[star.name.value] = [Binding("unknown", None, scope)]
-        self.functions[node] = scope
-        self.scopes.append(scope)
-        self.frames.append(scope)
-        return self._leave_function
-
-    def _leave_function(self) -> None:
-        self.scopes.pop()
-        self.frames.pop()
+                    self.keys.add(key)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -285,77 +161,43 @@ class _Collector:
             self._assign(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._assign(node.target, node.value, "unknown")
+        self._assign(node.target, node.value, store=False)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._assign(node.target, node.value)
 
-    def visit_For(self, node: cst.For) -> None:
-        self._bind(node.target, "unknown", None)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._bind(node.target, "unknown", None)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:  # with httpx.Client(base_url=...) as client
-            self._bind(node.asname.name, "value", node.item)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._bind(node.name.name, "unknown", None)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            module = dotted(alias.name) or ""
-            if alias.asname is not None:  # import a.b as c binds c to a.b
-                self._bind(alias.asname.name, "import", alias, (module, 0, None))
-            else:  # import a.b binds a
-                self._bind(cst.Name(module.split(".")[0]), "import", alias, (module.split(".")[0], 0, None))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        module = dotted(node.module) if node.module else ""
-        for alias in node.names:
-            name = alias.asname.name if alias.asname else alias.name
-            self._bind(name, "import", alias, (module or "", len(node.relative), dotted(alias.name)))
-
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
-            self.scope.returns.append(node.value)
+            self.returns.append(node.value)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.BaseExpression):
-            self.scope.returns.append(node.value)
+            self.returns.append(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.scope_of[node] = self.scope
-        self.scope.calls.append(node)
+        self.calls.append(node)
         func = node.func
-        if (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in _UPDATES
-            and isinstance(func.value, cst.Name)
-        ):
-            self.scope.updates.setdefault(func.value.value, []).append(node)
+        updated = isinstance(func, cst.Attribute) and func.attr.value in _UPDATES
+        if updated and isinstance(func.value, cst.Name):
+            self.updates.setdefault(func.value.value, []).append(node)
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
-            self.scope.keywords.add(node.keyword.value)
+            self.keywords.add(node.keyword.value)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         if (key := _string(node.key)) is not None:
-            self.scope.keys.add(key)
+            self.keys.add(key)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if (value := _string(node)) is not None:
-            self.scope.strings.add(value)
+            self.strings.add(value)
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-        self.scope.strings.add(node.value)
+        self.strings.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.scope.attributes.add(node.attr.value)
+        self.attributes.add(node.attr.value)
 
 
 def _string(node: cst.CSTNode | None) -> str | None:
@@ -385,6 +227,11 @@ def _arg(call: cst.Call, position: int, *names: str) -> cst.BaseExpression | Non
     return positional[position].value if len(positional) > position else None
 
 
+def _assigned(bindings: list[Binding]) -> list[Binding]:
+    """Bindings that give a value: an annotation alone (``url: str``) assigns nothing."""
+    return [binding for binding in bindings if binding.kind != "declared"]
+
+
 # --- URL templates ------------------------------------------------------------------------------
 
 
@@ -393,23 +240,27 @@ class _Piece:
     text: str | None  # None: known only at run time
     node: cst.CSTNode  # where the text is written
     via: tuple[Scope, str] | None = None  # (function, parameter) whose default supplied the text
+    guessed: bool = False  # a MaintainX base URL by its name only: counts where it leads the URL
 
 
 _Template = tuple[_Piece, ...]
 
 
 def _render(template: _Template) -> tuple[str, list[int]]:
-    """The text, run-time parts as _HOLE, and for each character the index of its piece."""
+    """The text, run-time parts as _HOLE (a leading guessed base as _GUESSED), and for each character
+    the index of its piece."""
     text, owners = [], []
+    leading = True
     for index, piece in enumerate(template):
-        chunk = _HOLE if piece.text is None else piece.text
+        chunk = piece.text if piece.text is not None else _GUESSED if piece.guessed and leading else _HOLE
+        leading = leading and not chunk
         text.append(chunk)
         owners.extend([index] * len(chunk))
     return "".join(text), owners
 
 
 def _has_text(template: _Template) -> bool:
-    return any(piece.text for piece in template)
+    return any(piece.text or piece.guessed for piece in template)
 
 
 def match_list_endpoint(path: str | None) -> str | None:
@@ -453,25 +304,18 @@ class MaintainXCalls:
     """Per-file analysis: which calls go to MaintainX. ``context.analysis(MaintainXCalls)``."""
 
     def __init__(self, context: PythonContext) -> None:
-        self.context = context
         self.bases = context.settings.maintainx_base_urls
         self.clients = frozenset(context.settings.maintainx_clients)
         self.client_names = frozenset(name.rsplit(".", 1)[-1] for name in self.clients)
-        collector = _Collector(context.module)
-        collector.walk(context.module)
-        self._scope_of = collector.scope_of
-        self._functions = collector.functions
-        self._classes = collector.classes
+        self._scope_of: dict[cst.Call, Scope] = context.analysis(Scopes).calls
+        self._facts: dict[Scope, Facts] = {}
         self._classified: dict[cst.Call, MaintainXCall | None] = {}
         self._active: set[int] = set()  # binding lists being resolved, against cycles (url = url + "/x")
         self._module = context.relpath.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
-    @cached_property
-    def _path(self) -> Path | None:
-        return _file_path(self.context)  # only needed to follow an import into another module
-
-    def scope_of(self, call: cst.Call) -> Scope:
-        return self._scope_of[call]
+    def facts_of(self, call: cst.Call) -> Facts:
+        """The evidence of the function (or module code) ``call`` is made in."""
+        return self._facts_in(self._scope_of[call])
 
     def calls(self) -> list[MaintainXCall]:
         """Every MaintainX call of the file, in source order."""
@@ -484,6 +328,13 @@ class MaintainXCalls:
             self._classified[call] = self._classify(call, scope) if scope else None
         return self._classified[call]
 
+    def _facts_in(self, scope: Scope) -> Facts:
+        while scope.parent is not None and not isinstance(scope.node, cst.FunctionDef):
+            scope = scope.parent  # lambdas and class bodies belong to the code around them
+        if scope not in self._facts:
+            self._facts[scope] = Facts.of(scope.node)
+        return self._facts[scope]
+
     # --- call shapes --------------------------------------------------------------------------
 
     def _shape(
@@ -491,7 +342,7 @@ class MaintainXCalls:
     ) -> tuple[str, cst.BaseExpression, cst.CSTNode | None] | None:
         """(verb, URL expression, receiver) of an HTTP-shaped call; a wrapper function is its own receiver."""
         func = call.func
-        if self.clients and self._configured(func):  # fetch("/workorders"), api.fetch(path=..., method=...)
+        if self.clients and self._configured(func, scope):  # fetch("/workorders"), api.fetch(path=...)
             url = _arg(call, 0, "path", "url", "endpoint")
             return ((_string(_keyword(call, "method")) or "GET").upper(), url, call) if url else None
         if isinstance(func, cst.Attribute):
@@ -552,17 +403,18 @@ class MaintainXCalls:
         )
 
     def _absolute(self, template: _Template) -> bool:
-        text = _render(template)[0]
-        return "://" in text or any(base in text for base in self.bases)
+        return "://" in _render(template)[0] or self._is_maintainx(template)
 
     def _is_maintainx(self, template: _Template) -> bool:
         text = _render(template)[0]
-        return any(base in text for base in self.bases)
+        return text.startswith(_GUESSED) or any(base in text for base in self.bases)
 
     def _split(self, text: str, absolute: bool) -> tuple[int, int, tuple[int, int] | None] | None:
         """Where the path of a URL starts and ends, and the span of its query string."""
         start = 0
-        if absolute:
+        if text.startswith(_GUESSED):  # the whole base: the path follows it
+            start = len(_GUESSED)
+        elif absolute:
             hits = [(text.find(base), base) for base in self.bases if base in text]
             if not hits:
                 return None
@@ -579,24 +431,24 @@ class MaintainXCalls:
             query = (end + 1, fragment if fragment >= 0 else len(text))
         return start, end, query
 
-    def _configured(self, node: cst.CSTNode) -> bool:
+    def _configured(self, node: cst.CSTNode, scope: Scope) -> bool:
         """Whether ``node`` names a configured wrapper class, function or instance (names resolved)."""
         text = dotted(node)
         if not text or text.rsplit(".", 1)[-1] not in self.client_names:
             return False
-        for qualified in self.context.lookup(QualifiedNameProvider, node, ()):
-            if qualified.source is QualifiedNameSource.IMPORT and qualified.name in self.clients:
-                return True
-            if qualified.source is QualifiedNameSource.LOCAL:  # defined in this file
-                full = f"{self._module}.{qualified.name}"
+        head, _, rest = text.partition(".")
+        for binding in scope.lookup(head):
+            if binding.kind == "import":
+                if ".".join(filter(None, (binding.qualified, rest))) in self.clients:
+                    return True
+            elif binding.scope.kind == "module":  # defined in this file
+                full = f"{self._module}.{text}"
                 if any(full == name or full.endswith("." + name) for name in self.clients):
                     return True
         return False
 
     def _class_of(self, expr: cst.CSTNode, scope: Scope, depth: int = 0) -> ClassInfo | None:
         """The class of this file that ``expr`` is (or is an instance of): ``self``, ``Settings()``."""
-        if dotted(expr) in _SELF:
-            return scope.cls
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Call):
@@ -605,12 +457,12 @@ class MaintainXCalls:
         if isinstance(expr, cst.Name):
             bindings = scope.lookup(expr.value)
         elif isinstance(expr, cst.Attribute) and (owner := self._class_of(expr.value, scope, depth + 1)):
-            bindings = owner.attrs.get(expr.attr.value, [])
+            bindings = owner.attributes.get(expr.attr.value, [])
         for binding in bindings:
-            if isinstance(binding.node, cst.ClassDef):
-                return self._classes.get(binding.node)
-            if binding.kind == "value" and binding.node is not None:
-                found = self._class_of(binding.node, binding.scope, depth + 1)
+            if binding.kind in ("class", "self") and isinstance(binding.info, ClassInfo):
+                return binding.info
+            if binding.kind == "value" and binding.value is not None:
+                found = self._class_of(binding.value, binding.scope, depth + 1)
                 if found is not None:
                     return found
         return None
@@ -661,38 +513,42 @@ class MaintainXCalls:
             body = self._template(expr.body, scope, deeper)
             return body if _has_text(body) else self._template(expr.orelse, scope, deeper)
         if isinstance(expr, cst.Name):
-            return self._pick(expr, scope.lookup(expr.value), deeper)
-        if isinstance(expr, cst.Attribute) and (owner := self._class_of(expr.value, scope)):
-            return self._pick(expr, owner.attrs.get(expr.attr.value, []), deeper)
-        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):  # config.MAINTAINX_URL
-            for binding in scope.lookup(expr.value.value)[:1]:
-                if binding.imported is not None:
-                    return _pieces(self._external(binding.imported, expr.attr.value), expr) or hole
+            return self._pick(expr, expr.value, scope.lookup(expr.value), deeper)
+        if isinstance(expr, cst.Attribute):
+            owner = self._class_of(expr.value, scope)
+            bindings = owner.attributes.get(expr.attr.value, []) if owner else []
+            return self._pick(expr, expr.attr.value, bindings, deeper)
         if isinstance(expr, cst.Call):
             return self._call_template(expr, scope, deeper) or hole
         return hole
 
-    def _pick(self, expr: cst.CSTNode, bindings: list[Binding], depth: int) -> _Template:
-        """The first binding that evaluates to a MaintainX URL, else the first binding's text."""
+    def _pick(self, expr: cst.CSTNode, name: str, bindings: list[Binding], depth: int) -> _Template:
+        """The first binding that evaluates to a MaintainX URL, else the first binding's text. A name
+        the file cannot resolve (imported, a parameter, unbound) counts as a MaintainX base URL when
+        it says so: ``MAINTAINX_URL``, ``settings.maintainx_base_url``."""
         hole: _Template = (_Piece(None, expr),)
+        guess: _Template = (_Piece(None, expr, guessed=True),) if "maintainx" in name.lower() else hole
+        if not _assigned(bindings):
+            return guess
         if id(bindings) in self._active:
             return hole
         self._active.add(id(bindings))
         try:
             first: _Template | None = None
-            for binding in bindings:
-                node = binding.node
+            for binding in _assigned(bindings):
                 template = hole
-                if binding.kind == "value" and node is not None:
-                    template = self._template(node, binding.scope, depth)
-                elif (
-                    binding.kind == "param" and isinstance(node, cst.Param) and node.default and binding.owner
-                ):
-                    via = (binding.owner, node.name.value)
-                    template = self._template(node.default, binding.scope, depth)
-                    template = tuple(replace(piece, via=piece.via or via) for piece in template)
-                elif binding.imported is not None:  # from app.config import MAINTAINX_URL
-                    template = _pieces(self._external(binding.imported, None), expr) or hole
+                node = binding.node
+                if binding.kind == "value" and binding.value is not None:
+                    template = self._template(binding.value, binding.scope, depth)
+                elif binding.kind == "param" and isinstance(node, cst.Param) and binding.owner is not None:
+                    if node.default is not None:
+                        via = (binding.owner, node.name.value)
+                        template = self._template(node.default, binding.scope, depth)
+                        template = tuple(replace(piece, via=piece.via or via) for piece in template)
+                    if not self._is_maintainx(template) and guess is not hole:
+                        template = guess
+                elif binding.kind == "import":
+                    template = guess
                 if self._is_maintainx(template):
                     return template
                 first = first or template
@@ -760,7 +616,7 @@ class MaintainXCalls:
         """The MaintainX base URL template of the client ``expr``, "wrapper" for a configured one."""
         if depth > _MAX_DEPTH:
             return None
-        if self.clients and self._configured(expr):
+        if self.clients and self._configured(expr, scope):
             return "wrapper"
         if isinstance(expr, cst.Await):
             return self._receiver(expr.expression, scope, depth + 1)
@@ -770,14 +626,14 @@ class MaintainXCalls:
         if isinstance(expr, cst.Name):
             bindings = scope.lookup(expr.value)
         elif isinstance(expr, cst.Attribute) and (owner := self._class_of(expr.value, scope)):
-            bindings = owner.attrs.get(expr.attr.value, [])
+            bindings = owner.attributes.get(expr.attr.value, [])
         for binding in bindings:
             found = None
-            if binding.kind == "value" and binding.node is not None:
-                found = self._receiver(binding.node, binding.scope, depth + 1)
-            elif binding.kind == "param" and self.clients and isinstance(binding.node, cst.Param):
-                annotation = binding.node.annotation  # def sync(client: MaintainXClient)
-                found = "wrapper" if annotation and self._configured(annotation.annotation) else None
+            if binding.kind == "value" and binding.value is not None:
+                found = self._receiver(binding.value, binding.scope, depth + 1)
+            elif binding.kind == "param" and self.clients and binding.annotation is not None:
+                # def sync(client: MaintainXClient)
+                found = "wrapper" if self._configured(binding.annotation, binding.scope) else None
             if found is not None:
                 return found
         return None
@@ -788,42 +644,15 @@ class MaintainXCalls:
         if base_url is not None:
             template = self._template(base_url, scope, depth)
             return template if self._is_maintainx(template) else None
-        if self.clients and self._configured(call.func):
+        if self.clients and self._configured(call.func, scope):
             return "wrapper"
         if isinstance(call.func, cst.Name):  # def make_client(): return httpx.Client(base_url=...)
             for binding in scope.lookup(call.func.value):
-                function = (
-                    self._functions.get(binding.node) if isinstance(binding.node, cst.FunctionDef) else None
-                )
-                for value in function.returns if function else ():
-                    found = self._receiver(value, function, depth + 1)  # type: ignore[arg-type]
+                function = binding.info if isinstance(binding.info, FunctionInfo) else None
+                for value in (*function.returns, *function.yields) if function else ():
+                    found = self._receiver(value, function.scope, depth + 1)  # type: ignore[union-attr]
                     if found is not None:
                         return found
-        return None
-
-    # --- other modules of the project ---------------------------------------------------------
-
-    def _external(self, imported: tuple[str, int, str | None], attribute: str | None) -> str | None:
-        """A string constant another module of the project defines: ``from app.config import URL``
-        (``attribute`` None) or ``config.URL`` after ``from app import config`` / ``import config``."""
-        module, level, name = imported
-        if attribute is None:
-            path = self._module_file(module, level) if name else None
-            return _module_strings(path).get(name or "") if path else None
-        path = self._module_file(".".join(filter(None, (module, name))), level)
-        return _module_strings(path).get(attribute) if path else None
-
-    def _module_file(self, module: str, level: int) -> Path | None:
-        """The file of ``module``: relative to this file, or below one of its parent folders."""
-        if self._path is None:
-            return None
-        folders = [self._path.parents[level - 1]] if level else list(self._path.parents)[:_MAX_PARENTS]
-        parts = module.split(".") if module else []
-        for folder in folders:
-            stem = folder.joinpath(*parts)
-            for candidate in ((stem.with_suffix(".py"),) if parts else ()) + (stem / "__init__.py",):
-                if candidate.is_file():
-                    return candidate
         return None
 
     # --- query parameters ---------------------------------------------------------------------
@@ -886,23 +715,25 @@ class MaintainXCalls:
         bindings = scope.lookup(name)
         if id(bindings) in self._active:  # params = {**params, "cursor": cursor}
             return {}, True
-        if not bindings or any(b.kind != "value" or b.node is None for b in bindings):
+        assigned = _assigned(bindings)
+        if not assigned or any(b.kind != "value" or b.value is None for b in assigned):
             return {}, False  # a parameter, a loop variable, an import: not known here
         self._active.add(id(bindings))
         found: dict[str, Param] = {}
         complete = True
         try:
-            for binding in bindings:
-                more, ok = self._dict(binding.node, binding.scope, depth + 1)  # type: ignore[arg-type]
+            for binding in assigned:
+                more, ok = self._dict(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
                 found.update(more)
                 complete = complete and ok
-            owner = bindings[0].scope
-            for index, value in owner.stores.get(name, []):
+            owner = assigned[0].scope
+            facts = self._facts_in(owner)
+            for index, value in facts.stores.get(name, []):
                 if (key := _string(index)) is None:
                     complete = False
                 else:
-                    found[key] = self.literal(value, owner)  # type: ignore[arg-type]
-            for update in owner.updates.get(name, []):
+                    found[key] = self.literal(value, owner)
+            for update in facts.updates.get(name, []):
                 key = _string(update.args[0].value) if update.args else None
                 if isinstance(update.func, cst.Attribute) and update.func.attr.value == "setdefault" and key:
                     found[key] = Param(update)
@@ -927,9 +758,9 @@ class MaintainXCalls:
         if (text := _string(expr)) is not None:
             return text
         if isinstance(expr, cst.Name) and depth < _MAX_DEPTH:
-            bindings = scope.lookup(expr.value)
-            if len(bindings) == 1 and bindings[0].kind == "value" and bindings[0].node is not None:
-                return self._value(bindings[0].node, bindings[0].scope, depth + 1)
+            bindings = _assigned(scope.lookup(expr.value))
+            if len(bindings) == 1 and bindings[0].kind == "value" and bindings[0].value is not None:
+                return self._value(bindings[0].value, bindings[0].scope, depth + 1)
         return UNKNOWN
 
 
@@ -974,98 +805,9 @@ def reads_key(expr: cst.CSTNode, keys: frozenset[str], attributes: frozenset[str
         return any(reads_key(node, keys, attributes, names) for node in (func, *(a.value for a in expr.args)))
     if isinstance(expr, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
         return False
-    return any(reads_key(child, keys, attributes, names) for child in expr.children)
+    return any(reads_key(child, keys, attributes, names) for child in syntax.children(expr))
 
 
 def _anchor(template: _Template, node: cst.CSTNode) -> _Template:
     """Pieces substituted into a URL at ``node`` (``{PAGE_SIZE}``) are reported there."""
     return tuple(replace(piece, node=node) for piece in template)
-
-
-def _pieces(text: str | None, node: cst.CSTNode) -> _Template:
-    """A template of ``text`` (holes marked with _HOLE) written at ``node``."""
-    if not text:
-        return ()
-    parts = text.split(_HOLE)
-    pieces: list[_Piece] = []
-    for index, part in enumerate(parts):
-        pieces += [_Piece(None, node)] if index else []
-        pieces += [_Piece(part, node)] if part else []
-    return tuple(pieces)
-
-
-def _file_path(context: PythonContext) -> Path | None:
-    """This file on disk, to find the modules it imports; None when it cannot be located."""
-    path = getattr(context, "path", None)  # when the engine provides it
-    if isinstance(path, Path):
-        return path.resolve()
-    candidate = Path.cwd() / context.relpath  # relpath is relative to the scan root, usually the cwd
-    return candidate.resolve() if candidate.is_file() else None
-
-
-def _module_strings(path: Path) -> Mapping[str, str]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return {}
-    return _read_module_strings(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=256)
-def _read_module_strings(path: str, mtime: int, size: int) -> Mapping[str, str]:
-    """Module-level string constants of a file (names bound once), with run-time parts as _HOLE.
-
-    Only strings: a base URL defined in ``config.py`` makes the calls of ``client.py`` MaintainX calls.
-    Numbers (an imported ``PAGE_SIZE``) are left out on purpose: results are cached per file, and a
-    finding that depends on another file would outlive the fix made there.
-    """
-    try:
-        tree = ast.parse(Path(path).read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return {}
-    found: dict[str, str] = {}
-    seen: set[str] = set()
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target, value = statement.targets[0], statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            target, value = statement.target, statement.value
-        else:
-            continue
-        if not isinstance(target, ast.Name):
-            continue
-        if target.id in seen:  # bound twice: not a constant
-            found.pop(target.id, None)
-            continue
-        seen.add(target.id)
-        text = _ast_text(value, found)
-        if text and text.replace(_HOLE, ""):
-            found[target.id] = text
-    return found
-
-
-def _ast_text(node: ast.expr, known: Mapping[str, str]) -> str | None:
-    """The text of a constant expression: literals, f-strings, ``+``, ``or``, ``os.environ.get`` defaults."""
-    if isinstance(node, ast.Constant):
-        return node.value if isinstance(node.value, str) else None
-    if isinstance(node, ast.Name):
-        return known.get(node.id)
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
-                parts.append(_ast_text(value.value, known) or _HOLE)
-            else:
-                parts.append(_ast_text(value, known) or _HOLE)
-        return "".join(parts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return (_ast_text(node.left, known) or _HOLE) + (_ast_text(node.right, known) or _HOLE)
-    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-        texts = [_ast_text(value, known) for value in node.values]
-        return next((text for text in texts if text), None)
-    if isinstance(node, ast.Call) and len(node.args) >= 2:  # os.environ.get("X", "<default>"), os.getenv
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name in ("get", "getenv") and isinstance(node.args[0], ast.Constant):
-            return _ast_text(node.args[1], known)
-    return None

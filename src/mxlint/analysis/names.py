@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
 
 from mxlint.analysis.syntax import walk
-from mxlint.checks.base import PythonContext
+
+if TYPE_CHECKING:  # a runtime import would be circular: rules import the analyses
+    from mxlint.checks.base import PythonContext
 
 _RESOLVED = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
 

@@ -4,22 +4,26 @@ libcst's own visitors rebuild every node they pass (``_visit_and_replace_childre
 much as parsing the file. Rules and analyses only read the tree, so they walk the nodes' dataclass
 fields directly, in source order, and skip the fields that only hold layout: whitespace, comments,
 commas, parentheses and operators, about half of all nodes.
+
+:func:`walk` and :func:`traverse` serve the analyses, :func:`visit` the batched rule pass.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import libcst as cst
 
-# Fields holding only whitespace, comments or punctuation (plus every field named whitespace_*).
+# Fields holding only whitespace, comments or punctuation (plus every field named whitespace_*); the
+# dots of a relative import are counted by analyses, not visited.
 LAYOUT_FIELDS = frozenset(
     {
         "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "colon", "dot",
         "equal", "operator", "star_tok", "asynchronous", "newline", "trailing_whitespace", "leading_lines",
-        "lines_after_decorators", "header", "footer",
+        "lines_after_decorators", "header", "footer", "relative", "trailing_comma", "separator",
+        "first_colon", "second_colon",
     }
 )  # fmt: skip
 # Node types that live only in layout fields: a visitor that asks for one needs libcst's full walk.
@@ -31,22 +35,31 @@ LAYOUT_TYPES = frozenset(
         "LeftCurlyBrace", "RightCurlyBrace", "Asynchronous", "ImportStar",
     }
 )  # fmt: skip
-# Source order where the dataclass declares fields in another order (decorators come after the body).
-_SOURCE_ORDER = {
+# Source order where the dataclass declares fields in another order (decorators come after the body,
+# a keyword after its argument's value, an ``except`` clause's type after its body...).
+_SOURCE_ORDER: dict[type, tuple[str, ...]] = {
     cst.FunctionDef: ("decorators", "name", "type_parameters", "params", "returns", "body"),
     cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    cst.Arg: ("keyword", "value"),
+    cst.ExceptHandler: ("type", "name", "body"),
+    cst.ExceptStarHandler: ("type", "name", "body"),
+    cst.IfExp: ("body", "test", "orelse"),
+    cst.MatchCase: ("pattern", "guard", "body"),
+    cst.Parameters: ("posonly_params", "posonly_ind", "params", "star_arg", "kwonly_params", "star_kwarg"),
+    cst.TypeAlias: ("name", "type_parameters", "value"),
 }
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}  # issubclass(type, CSTNode), cached: CSTNode is an ABC, slow to check
 
 
 def _fields(node_type: type) -> tuple[str, ...]:
     names = _FIELDS.get(node_type)
     if names is None:
-        declared = {field.name for field in dataclasses.fields(node_type)}
-        ordered = _SOURCE_ORDER.get(node_type) or tuple(field.name for field in dataclasses.fields(node_type))
+        declared = [field.name for field in dataclasses.fields(node_type)]
+        ordered = _SOURCE_ORDER.get(node_type, ())
         names = tuple(
             name
-            for name in ordered
+            for name in (*ordered, *(name for name in declared if name not in ordered))
             if name in declared and name not in LAYOUT_FIELDS and "whitespace" not in name
         )
         _FIELDS[node_type] = names
@@ -56,12 +69,23 @@ def _fields(node_type: type) -> tuple[str, ...]:
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The child nodes that carry meaning, in source order."""
     found: list[cst.CSTNode] = []
+    is_node = _IS_NODE.get
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+        value_type = type(value)
+        if value_type is list or value_type is tuple:
+            for item in value:
+                known = is_node(type(item))
+                if known is None:
+                    known = _IS_NODE[type(item)] = issubclass(type(item), cst.CSTNode)
+                if known:
+                    found.append(item)
+        else:
+            known = is_node(value_type)
+            if known is None:
+                known = _IS_NODE[value_type] = issubclass(value_type, cst.CSTNode)
+            if known:
+                found.append(value)
     return found
 
 
@@ -74,6 +98,39 @@ def walk(node: cst.CSTNode, prune: Callable[[cst.CSTNode], bool] | None = None) 
             continue
         yield current
         stack.extend(reversed(children(current)))
+
+
+# Called before a node's children; what it returns (if anything) is called after them.
+Handler = Callable[[Any], Callable[[], object] | None]
+
+
+def traverse(root: cst.CSTNode, handlers: Mapping[type, Handler]) -> None:
+    """Walk ``root`` in source order, calling ``handlers[type(node)]`` (if any) on each node before its
+    children; a callable the handler returns runs after the children (e.g. to leave a scope)."""
+    handler_for = handlers.get
+    stack: list[Any] = [root]
+    while stack:
+        item = stack.pop()
+        if callable(item):  # a leave callback (nodes are not callable)
+            item()
+            continue
+        handler = handler_for(type(item))
+        if handler is not None and (leave := handler(item)) is not None:
+            stack.append(leave)
+        stack.extend(reversed(children(item)))
+
+
+def handlers(collector: object) -> dict[type, Handler]:
+    """The ``visit_<Node>`` methods of ``collector`` by node type, for :func:`traverse`."""
+    names = _VISIT_METHODS.get(type(collector))
+    if names is None:
+        names = _VISIT_METHODS[type(collector)] = tuple(
+            name for name in dir(type(collector)) if name.startswith("visit_")
+        )
+    return {getattr(cst, name[6:]): getattr(collector, name) for name in names}
+
+
+_VISIT_METHODS: dict[type, tuple[str, ...]] = {}
 
 
 def needs_full_walk(visitors: Iterable[cst.BatchableCSTVisitor]) -> bool:

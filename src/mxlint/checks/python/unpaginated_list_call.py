@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from mxlint.analysis.maintainx import MaintainXCalls, Scope, reads_key, trigger_pattern
+from mxlint.analysis.maintainx import Facts, MaintainXCalls, reads_key, trigger_pattern
 from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
 from mxlint.checks.base import PythonRule, rule
@@ -35,7 +35,7 @@ class UnpaginatedListCall(PythonRule):
 
     def finish(self) -> None:
         analysis: MaintainXCalls = self.context.analysis(MaintainXCalls)
-        judged: set[tuple[Scope, str]] = set()  # one finding per function and endpoint (a retry is no news)
+        judged: set[tuple[Facts, str]] = set()  # one finding per function and endpoint (a retry is no news)
         for mx in analysis.calls():
             if mx.verb != "GET" or mx.list_endpoint is None or not mx.params_complete:
                 continue
@@ -44,7 +44,7 @@ class UnpaginatedListCall(PythonRule):
             limit = mx.params.get("limit")
             if limit is not None and str(limit.value) == "1":  # a probe for one record, not a listing
                 continue
-            scope = analysis.scope_of(mx.call)
+            scope = analysis.facts_of(mx.call)
             if (scope, mx.list_endpoint) in judged or _sends_cursor(scope):
                 continue
             judged.add((scope, mx.list_endpoint))
@@ -58,7 +58,7 @@ class UnpaginatedListCall(PythonRule):
                 self.report(mx.call, endpoint=endpoint, problem=NOT_SENT.format(field=field, how=how))
 
 
-def _sends_cursor(scope: Scope) -> bool:
+def _sends_cursor(scope: Facts) -> bool:
     """``cursor`` as a dict key, a subscript store, a keyword argument or a ``cursor=`` query."""
     return (
         "cursor" in scope.keys
@@ -67,7 +67,7 @@ def _sends_cursor(scope: Scope) -> bool:
     )
 
 
-def _hands_on(scope: Scope) -> bool:
+def _hands_on(scope: Facts) -> bool:
     """Whether the next-page value read here leaves the function.
 
     It may be returned or yielded (the caller drives the loop), stored on an object or in a
