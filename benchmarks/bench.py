@@ -83,25 +83,17 @@ def main() -> None:
         report = Path(scratch) / "report.json"
         for count in jobs:
             command = [sys.executable, "-m", "mxlint", "check", ".", "--format", "json"]
-            command += ["--output", str(report), "--fail-on", "never", "--jobs", str(count)]
+            command += ["--output", str(report), "--fail-on", "never", "--jobs", str(count), "--no-cache"]
             results.append(measure(f"mxlint --jobs {count}", command, tree))
         findings = len(json.loads(report.read_text()))
         bandit = shutil.which("bandit", path=str(Path(sys.executable).parent)) or shutil.which("bandit")
         if bandit and not args.no_bandit:
             excluded = ",".join(str(tree / name) for name in ("site-packages", "__pycache__"))
-            command = [
-                bandit,
-                "-r",
-                ".",
-                "-x",
-                excluded,
-                "-q",
-                "-f",
-                "json",
-                "-o",
-                str(Path(scratch) / "b.json"),
-            ]
-            results.append(measure("bandit -r", command, tree))
+            # Absolute paths on both sides: bandit matches -x against the paths it walks, so a relative
+            # walk would silently scan site-packages too.
+            command = [bandit, "-r", str(tree), "-x", excluded, "-q", "-f", "json"]
+            command += ["-o", str(Path(scratch) / "bandit.json")]
+            results.append(measure("bandit -r", command, Path(scratch)))
 
     print(f"{'tool':<18}{'wall s':>9}{'lines/s':>12}{'peak MiB':>10}")
     for result in results:

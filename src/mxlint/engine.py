@@ -21,7 +21,7 @@ from mxlint.checks.base import KIND_BASES, FileContext, Project, Report, Rule, r
 from mxlint.config import Settings
 from mxlint.discovery import SourceFile
 from mxlint.model import FileKind, Finding, Notification, Priority, RuleMeta, Scope
-from mxlint.sources import SourceError
+from mxlint.sources import SkippedSourceError, SourceError
 
 PARSE_ERROR = "MX000"
 BARE_IGNORE = "MX001"
@@ -44,10 +44,6 @@ class Plan:
     file_rules: bool = True
     project_rules: bool = True
 
-    @property
-    def enabled(self) -> frozenset[str]:
-        return frozenset(meta.id for meta in self.rules)
-
 
 @dataclass
 class FileOutcome:
@@ -64,12 +60,15 @@ class _Checker:
         classes = registered()
         self.plan = plan
         self.metas = {meta.id: meta for meta in plan.rules}
-        self.by_kind: dict[FileKind, list[type[Rule]]] = {}
+        # kind -> the base classes that run on it -> their rules. A rule runs on every kind its YAML
+        # lists (a secrets scan reads Python, YAML and Dockerfiles alike), through its own base.
+        self.by_kind: dict[FileKind, dict[type[Rule], list[type[Rule]]]] = {}
         for meta in plan.rules:
             cls = classes.get(meta.id)
             if cls is None or not self._runs(meta):
                 continue
-            self.by_kind.setdefault(cls.KIND, []).append(cls)
+            for kind in meta.kinds:
+                self.by_kind.setdefault(kind, {}).setdefault(cls.base(), []).append(cls)
 
     def _runs(self, meta: RuleMeta) -> bool:
         return self.plan.project_rules if meta.scope is Scope.PROJECT else self.plan.file_rules
@@ -89,23 +88,27 @@ class _Checker:
             outcome.notifications.append(Notification(source.relpath, message))
             if PARSE_ERROR in self.metas:
                 outcome.findings.append(
-                    self._finding(Report(PARSE_ERROR, {"reason": message}), source.relpath)
+                    self.finding(Report(PARSE_ERROR, {"reason": message}), source.relpath)
                 )
             return outcome
 
-        rules = self.by_kind.get(source.kind, [])
-        base = KIND_BASES.get(source.kind)
-        context = (base.CONTEXT if base else FileContext)(
+        owner = KIND_BASES.get(source.kind)
+        context = (owner.CONTEXT if owner else FileContext)(
             source.relpath, source.kind, data, self.plan.settings
         )
-        if rules and base is not None:
+        # The kind's own base first: if its document does not parse, the other bases still run.
+        runs = sorted(self.by_kind.get(source.kind, {}).items(), key=lambda item: item[0] is not owner)
+        for base, rules in runs:
             try:
                 base.check_file(rules, context)
+            except SkippedSourceError as skipped:
+                self._drop(context, rules)
+                outcome.notifications.append(Notification(context.relpath, skipped.message, skipped.line))
             except SourceError as error:
-                self._unchecked(context, outcome, error.message, error.line, error.column)
+                self._unchecked(context, outcome, rules, error.message, error.line, error.column)
             except Exception as error:  # a rule bug must not end the scan; it is reported instead
                 message = f"internal error while checking this file ({type(error).__name__}: {error})"
-                self._unchecked(context, outcome, message, 1, None)
+                self._unchecked(context, outcome, rules, message, 1, None)
 
         ignores = suppression.parse(
             context.text, data, python=source.kind is FileKind.PYTHON, yaml=source.kind in YAML_KINDS
@@ -118,16 +121,29 @@ class _Checker:
         outcome.facts = context.facts
         return outcome
 
+    @staticmethod
+    def _drop(context: FileContext, rules: Sequence[type[Rule]]) -> None:
+        """Forget what ``rules`` reported on a file they could not finish: partial results mislead."""
+        ids = {rule.RULE_ID for rule in rules}
+        context.reports[:] = [report for report in context.reports if report.rule_id not in ids]
+        for rule_id in ids:
+            context.facts.pop(rule_id, None)
+
     def _unchecked(
-        self, context: FileContext, outcome: FileOutcome, message: str, line: int, column: int | None
+        self,
+        context: FileContext,
+        outcome: FileOutcome,
+        rules: Sequence[type[Rule]],
+        message: str,
+        line: int,
+        column: int | None,
     ) -> None:
-        context.reports.clear()  # partial results of a file that failed are not trustworthy
-        context.facts.clear()
+        self._drop(context, rules)
         outcome.notifications.append(Notification(context.relpath, message, line))
         if PARSE_ERROR in self.metas:
             context.reports.append(Report(PARSE_ERROR, {"reason": message}, line=line, column=column))
 
-    def _finding(self, report: Report, path: str, justification: str | None = None) -> Finding:
+    def finding(self, report: Report, path: str, justification: str | None = None) -> Finding:
         meta = self.metas[report.rule_id]
         return Finding(
             rule_id=report.rule_id,
@@ -149,7 +165,7 @@ class _Checker:
             if suppressions and report.rule_id not in (PARSE_ERROR, BARE_IGNORE):
                 statement = context.statement_line(report)
                 justification = suppressions.justification(report.rule_id, report.line, statement)
-            findings.append(self._finding(report, context.relpath, justification))
+            findings.append(self.finding(report, context.relpath, justification))
         return _with_fingerprints(findings, lambda finding: context.line_text(finding.line))
 
 
@@ -304,7 +320,7 @@ def _finalize(
 def _project_findings(
     checker: _Checker, reports: Sequence[Report], read_line: Callable[[str, int], str]
 ) -> list[Finding]:
-    findings = [checker._finding(report, report.path or ".") for report in reports]
+    findings = [checker.finding(report, report.path or ".") for report in reports]
     return _with_fingerprints(findings, lambda finding: read_line(finding.path, finding.line))
 
 
