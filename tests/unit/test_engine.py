@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
@@ -129,3 +130,82 @@ def test_output_is_identical_whatever_the_number_of_jobs(tmp_path: Path) -> None
     assert len(serial.findings) == 121
     for fmt, render in REPORTERS.items():
         assert render(serial) == render(parallel), fmt
+
+
+def _meta(rule_id: str, kinds: tuple[FileKind, ...], category: str = "deployment") -> RuleMeta:
+    return replace(PROJECT_META, id=rule_id, kinds=kinds, scope=Scope.FILE, category=category, message="{what}")
+
+
+class KeywordAnywhere(base.TextRule):
+    """A cross-kind rule: runs on every kind its YAML lists, beside each kind's own rules."""
+
+    def check(self) -> None:
+        for number, line in enumerate(self.context.lines, 1):
+            if "SECRETWORD" in line:
+                self.report(number, what="keyword")
+
+
+class StageCount(base.DockerfileRule):
+    def check(self) -> None:
+        self.report(1, what=f"{len(self.context.dockerfile.stages)} stages")
+
+
+class DocumentCount(base.KubernetesRule):
+    def check(self) -> None:
+        self.report(1, what=f"{len(self.context.documents)} documents")
+
+
+@pytest.fixture
+def document_rules(monkeypatch):
+    for rule_id, cls in (("MX198", KeywordAnywhere), ("MX698", StageCount), ("MX699", DocumentCount)):
+        monkeypatch.setattr(cls, "RULE_ID", rule_id, raising=False)
+        monkeypatch.setitem(base._RULES, rule_id, cls)
+    every = (FileKind.TEXT, FileKind.PYTHON, FileKind.DOCKERFILE, FileKind.KUBERNETES)
+    return [
+        _meta("MX198", every, "auth"),
+        _meta("MX698", (FileKind.DOCKERFILE,)),
+        _meta("MX699", (FileKind.KUBERNETES,)),
+        replace(engine.registry.lookup("MX000"), kinds=(FileKind.PYTHON,)),
+    ]
+
+
+def test_document_rules_and_a_rule_over_several_kinds(tmp_path: Path, document_rules) -> None:
+    write_files(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12 AS build\nFROM build\nENV A=SECRETWORD\n",
+            "k8s/app.yaml": "apiVersion: v1\nkind: Pod\n---\napiVersion: v1\nkind: Service\n",
+            "notes.txt": "one\nSECRETWORD\n",
+            "broken.py": "def f(:\n    print('SECRETWORD')\n",
+        },
+    )
+    result = run_engine(tmp_path, [*document_rules, engine.registry.lookup("MX401")])
+    assert [(f.path, f.line, f.rule_id, f.message) for f in result.findings] == [
+        ("Dockerfile", 1, "MX698", "2 stages"),
+        ("Dockerfile", 3, "MX198", "keyword"),
+        # the Python file does not parse: MX000, yet the text rule still reads it
+        ("broken.py", 1, "MX000", "cannot parse Python: invalid syntax"),
+        ("broken.py", 2, "MX198", "keyword"),
+        ("k8s/app.yaml", 1, "MX699", "2 documents"),
+        ("notes.txt", 2, "MX198", "keyword"),
+    ]
+
+
+def test_a_template_is_skipped_with_a_notification_and_bad_yaml_is_mx000(
+    tmp_path: Path, document_rules
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "chart/templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+            "  name: {{ .Release.Name }}\n",
+            "k8s/bad.yaml": "apiVersion: v1\nkind: Pod\nspec: [1\n",
+        },
+    )
+    metas = [*document_rules[:3], replace(engine.registry.lookup("MX000"), kinds=(FileKind.KUBERNETES,))]
+    result = run_engine(tmp_path, metas)
+    assert [(f.path, f.line, f.rule_id) for f in result.findings] == [("k8s/bad.yaml", 4, "MX000")]
+    assert [(n.path, n.line, n.message.split(":")[0]) for n in result.notifications] == [
+        ("chart/templates/deploy.yaml", 4, "skipped"),
+        ("k8s/bad.yaml", 4, "cannot parse YAML"),
+    ]

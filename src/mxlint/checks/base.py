@@ -20,7 +20,9 @@ from libcst.metadata import MetadataWrapper, ProviderT
 from mxlint.analysis import syntax
 from mxlint.config import Settings
 from mxlint.model import FileKind
+from mxlint.sources import dockerfile as dockerfile_source
 from mxlint.sources import python as python_source
+from mxlint.sources import yaml as yaml_source
 
 _RULES: dict[str, type[Rule]] = {}
 R = TypeVar("R", bound="type[Rule]")
@@ -118,6 +120,11 @@ class Rule:
         """Run ``rules`` (all of this base's kind) over one file; each base knows its document."""
         raise NotImplementedError
 
+    @classmethod
+    def base(cls) -> type[Rule]:
+        """The base class that runs this rule: the nearest one defining :meth:`check_file`."""
+        return next(klass for klass in cls.__mro__ if "check_file" in vars(klass))
+
 
 @dataclass
 class Project:
@@ -133,6 +140,110 @@ class Project:
 
     def report(self, rule_id: str, path: str, line: int = 1, **args: Any) -> None:
         self.reports.append(Report(rule_id, args, line=line, path=path))
+
+    def path(self, name: str) -> str:
+        """A path relative to the scan root for ``name`` relative to this project's root."""
+        return name if self.root == "." else f"{self.root}/{name}"
+
+    def anchor(self, *candidates: str) -> str:
+        """Where a repository-level finding goes (contract): the first of ``candidates`` (relative to
+        the project root; the file that should change, then the one that motivates the finding) that
+        exists, else a root manifest, else the first candidate (a file that should exist)."""
+        for name in (*candidates, *ROOT_MANIFESTS):
+            if self.path(name) in self.files:
+                return self.path(name)
+        return self.path(candidates[0]) if candidates else self.path(ROOT_MANIFESTS[0])
+
+
+ROOT_MANIFESTS = ("pyproject.toml", "requirements.txt", "setup.py", "setup.cfg", "Pipfile", "Dockerfile")
+
+
+class DocumentRule(Rule):
+    """A rule over a non-Python file. The context parses the document once, on first use; each rule's
+    :meth:`check` reads it and calls :meth:`report` with 1-based positions."""
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def report(
+        self,
+        line: int,
+        column: int | None = None,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        **args: Any,
+    ) -> None:
+        self.context.reports.append(
+            Report(self.RULE_ID, args, line=line, column=column, end_line=end_line, end_column=end_column)
+        )
+
+    @classmethod
+    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
+        for rule_cls in rules:
+            assert issubclass(rule_cls, DocumentRule)
+            if rule_cls.applies_to(context.relpath, context.settings):
+                rule_cls(context).check()
+
+
+class DockerfileContext(FileContext):
+    @cached_property
+    def dockerfile(self) -> dockerfile_source.Dockerfile:
+        return dockerfile_source.parse(self.data)
+
+
+class YamlContext(FileContext):
+    TEMPLATES_SKIP: ClassVar[bool] = False
+
+    @cached_property
+    def documents(self) -> list[Any]:
+        """The file's YAML documents as pyyaml nodes (see :mod:`mxlint.sources.yaml`)."""
+        return yaml_source.compose(self.text, templates_skip=self.TEMPLATES_SKIP)
+
+
+class ManifestContext(YamlContext):
+    TEMPLATES_SKIP = True  # a Helm template is not a manifest until rendered
+
+
+class DockerfileRule(DocumentRule):
+    KIND = FileKind.DOCKERFILE
+    CONTEXT = DockerfileContext
+    context: DockerfileContext
+
+
+class KubernetesRule(DocumentRule):
+    KIND = FileKind.KUBERNETES
+    CONTEXT = ManifestContext
+    context: ManifestContext
+
+
+class YamlRule(DocumentRule):
+    KIND = FileKind.YAML
+    CONTEXT = YamlContext
+    context: YamlContext
+
+
+class PrecommitRule(DocumentRule):
+    KIND = FileKind.PRECOMMIT
+    CONTEXT = YamlContext
+    context: YamlContext
+
+
+class GitignoreRule(DocumentRule):
+    """Reads ``context.lines``."""
+
+    KIND = FileKind.GITIGNORE
+
+
+class DotenvRule(DocumentRule):
+    """Reads ``context.lines``."""
+
+    KIND = FileKind.DOTENV
+
+
+class TextRule(DocumentRule):
+    """Reads raw text. Its YAML may list several kinds: it then runs on each, beside their own rules."""
+
+    KIND = FileKind.TEXT
 
 
 class PythonContext(FileContext):
@@ -246,5 +357,12 @@ def _trigger(rule_cls: type[PythonRule], settings: Settings) -> re.Pattern[bytes
     return _TRIGGERS[key]
 
 
-# The base class that runs each file kind; a new kind adds its base here and a parser in sources/.
-KIND_BASES: dict[FileKind, type[Rule]] = {FileKind.PYTHON: PythonRule}
+# The base class that owns each file kind (its context parses the document); a new kind adds its base
+# here and a parser in sources/.
+KIND_BASES: dict[FileKind, type[Rule]] = {
+    base.KIND: base
+    for base in (
+        PythonRule, DockerfileRule, KubernetesRule, YamlRule, PrecommitRule,
+        GitignoreRule, DotenvRule, TextRule,
+    )
+}  # fmt: skip

@@ -12,3 +12,7 @@ class SourceError(Exception):
         self.message = message
         self.line = max(line, 1)
         self.column = column
+
+
+class SkippedSourceError(SourceError):
+    """The file is deliberately not checked (e.g. a Helm template): a tool notification, no finding."""

@@ -1,0 +1,82 @@
+"""YAML as pyyaml node trees (every node knows its line), one tree per document.
+
+Composing never constructs Python objects, so custom tags (``!Ref``, ``!vault``) are kept as tags
+instead of failing, and nothing in the file is ever executed.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from mxlint.sources import SkippedSourceError, SourceError
+
+_TEMPLATE_MARKERS = ("{{", "{%")
+
+
+def compose(text: str, *, templates_skip: bool = False) -> list[yaml.Node]:
+    """The documents of ``text`` (empty documents dropped).
+
+    With ``templates_skip``, a file holding template markup (Helm's ``{{ }}``, Jinja's ``{% %}``) is
+    skipped with a notification: it is not YAML until rendered.
+    """
+    if templates_skip and any(marker in text for marker in _TEMPLATE_MARKERS):
+        rows = enumerate(text.splitlines(), 1)
+        line = next(number for number, row in rows if any(marker in row for marker in _TEMPLATE_MARKERS))
+        message = "skipped: a template (Helm/Jinja markup) is not plain YAML; render it to check it"
+        raise SkippedSourceError(message, line)
+    try:
+        return [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if node is not None]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if mark is None:
+            raise SourceError(f"cannot parse YAML: {problem}") from None
+        raise SourceError(f"cannot parse YAML: {problem}", mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as error:
+        raise SourceError(f"cannot parse YAML: {error}") from None
+    except RecursionError:
+        raise SourceError("cannot parse YAML: nested too deeply") from None
+
+
+def line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def column(node: yaml.Node) -> int:
+    return node.start_mark.column + 1
+
+
+def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node (the last one wins, as in YAML loaders)."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            found = value_node
+    return found
+
+
+def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The key node of ``key`` in a mapping node: where to report a bad or missing value."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = None
+    for key_candidate, _ in node.value:
+        if isinstance(key_candidate, yaml.ScalarNode) and key_candidate.value == key:
+            found = key_candidate
+    return found
+
+
+def path(node: yaml.Node | None, *keys: str) -> yaml.Node | None:
+    for key in keys:
+        node = get(node, key)
+    return node
+
+
+def scalar(node: yaml.Node | None) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def items(node: yaml.Node | None) -> list[yaml.Node]:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
