@@ -46,26 +46,27 @@ def column(node: yaml.Node) -> int:
     return node.start_mark.column + 1
 
 
-def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node of ``key`` in a mapping node (the last one wins, as in YAML loaders)."""
+def _entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key, value) nodes of ``key`` in a mapping node; the last one wins, as in YAML loaders."""
     if not isinstance(node, yaml.MappingNode):
         return None
     found = None
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            found = value_node
+            found = (key_node, value_node)
     return found
+
+
+def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node."""
+    entry = _entry(node, key)
+    return entry[1] if entry else None
 
 
 def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     """The key node of ``key`` in a mapping node: where to report a bad or missing value."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    found = None
-    for key_candidate, _ in node.value:
-        if isinstance(key_candidate, yaml.ScalarNode) and key_candidate.value == key:
-            found = key_candidate
-    return found
+    entry = _entry(node, key)
+    return entry[0] if entry else None
 
 
 def path(node: yaml.Node | None, *keys: str) -> yaml.Node | None:
