@@ -5,6 +5,7 @@ Every module is imported here explicitly (no globbing); a meta-test checks the l
 
 from mxlint.checks.dockerfile import (  # noqa: F401
     dockerfile_runs_as_root,
+    dockerfile_secret_in_env,
     dockerfile_single_stage,
 )
 from mxlint.checks.python import (  # noqa: F401
