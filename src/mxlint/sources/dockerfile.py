@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from dockerfile_parse import DockerfileParser
@@ -43,7 +44,7 @@ class Dockerfile:
     preamble: list[Instruction]  # before the first FROM: global ARGs
     stages: list[Stage]
 
-    @property
+    @cached_property
     def global_args(self) -> dict[str, str | None]:
         """ARGs declared before the first FROM: name -> default (None: no default). They are in scope
         for FROM lines only; a stage sees one after re-declaring it with a bare ``ARG name``."""

@@ -11,8 +11,6 @@ from mxlint.sources.dockerfile import Dockerfile, Stage, assignments, expand, wo
 # Images whose default user is not root: distroless (and similar) tags such as `:nonroot` and
 # `:debug-nonroot`. Any other image is assumed to keep Docker's default, root.
 _NONROOT_TAG = re.compile(r":[\w.-]*nonroot$")
-# Windows containers: ContainerAdministrator is the root equivalent.
-_ROOT_NAMES = {"root", "containeradministrator"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,10 @@ class User:
         if self.name is None:
             return False  # unknown: do not guess
         user = self.name.split(":", 1)[0]
-        return user.lower() in _ROOT_NAMES or (user.isdigit() and int(user) == 0)
+        # Linux user names are case-sensitive; Windows' ContainerAdministrator (root's equivalent) is not.
+        return (
+            user == "root" or (user.isdigit() and int(user) == 0) or user.lower() == "containeradministrator"
+        )
 
 
 def stage_user(dockerfile: Dockerfile, stage: Stage) -> tuple[User, dict[str, str | None]]:
@@ -39,9 +40,9 @@ def stage_user(dockerfile: Dockerfile, stage: Stage) -> tuple[User, dict[str, st
         user, env = stage_user(dockerfile, parent)
         env = dict(env)
     else:
-        image = expand(stage.base, dockerfile.global_args).value or stage.base
-        default = "nonroot" if _NONROOT_TAG.search(image.split("@", 1)[0]) else "root"
-        user, env = User(default, image, stage.line, stage, from_image=True), {}
+        image = expand(stage.base, dockerfile.global_args).value  # None or "": a --build-arg, unknown
+        default = None if not image else "nonroot" if _NONROOT_TAG.search(image.split("@")[0]) else "root"
+        user, env = User(default, image or stage.base, stage.line, stage, from_image=True), {}
     args: dict[str, str | None] = {}
     for instruction in stage.instructions:
         scope = {**args, **env}  # ENV wins over an ARG of the same name; pairs on one line see the old scope

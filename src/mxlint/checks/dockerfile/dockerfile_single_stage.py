@@ -22,8 +22,8 @@ class DockerfileSingleStage(DockerfileRule):
         if not any(i.keyword == "RUN" for stage in chain for i in stage.instructions):
             return
         if len(chain) == 1:
-            image = expand(final.base, dockerfile.global_args).value or final.base
-            build = f"single-stage build from `{image}`"
+            image = expand(final.base, dockerfile.global_args).value
+            build = f"single-stage build from `{image}`" if image else "single-stage build"
         else:
             names = " -> ".join(f"`{stage.alias}`" for stage in reversed(chain[1:]))
             build = f"every stage ({names} -> final) is part of the final image"
