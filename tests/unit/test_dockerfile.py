@@ -131,3 +131,18 @@ def test_secret_in_env(lint, text: str, positions: list[tuple[int, int]]) -> Non
     assert [(f.line, f.column) for f in result.findings] == positions
     for finding in result.findings:
         assert not any(value in finding.message for value in ("k 1", "hunter2", "abc", "insecure"))
+
+
+def test_heredoc_bodies_are_not_instructions() -> None:
+    text = (
+        "FROM python\nRUN <<EOF\nset -e\nenv API_TOKEN=abc ./configure\nUSER root\nEOF\n"
+        'COPY <<-"CFG" /app/app.cfg\n\tuser = root\n\tCFG\nRUN echo "<<NOT_A_HEREDOC"\nUSER app\n'
+    )
+    dockerfile = parse(text.encode())
+    assert [(i.keyword, i.line, i.end_line) for i in dockerfile.instructions] == [
+        ("FROM", 1, 1),
+        ("RUN", 2, 6),
+        ("COPY", 7, 9),
+        ("RUN", 10, 10),
+        ("USER", 11, 11),
+    ]

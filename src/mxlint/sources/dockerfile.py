@@ -19,6 +19,7 @@ from dockerfile_parse import DockerfileParser
 from mxlint.sources import SourceError
 
 _FLAG = re.compile(r"^--\S+")
+_HEREDOC = re.compile(r"(?<!<)<<(-?)([\"']?)([A-Za-z_][\w.-]*)\2")  # <<EOF, <<-"EOF"; not <<<
 
 
 @dataclass(frozen=True)
@@ -78,24 +79,50 @@ def parse(data: bytes) -> Dockerfile:
         structure = parser.structure
     except Exception as error:  # dockerfile-parse is lenient; anything it raises is a parse failure
         raise SourceError(f"cannot parse Dockerfile: {type(error).__name__}: {error}") from None
-    instructions = [
-        Instruction(item["instruction"].upper(), item["value"], item["startline"] + 1, item["endline"] + 1)
-        for item in structure
-        if item["instruction"] not in ("COMMENT",)
-    ]
+    instructions = _instructions(structure, text.splitlines())
     preamble: list[Instruction] = []
     stages: list[Stage] = []
     for instruction in instructions:
         if instruction.keyword == "FROM":
-            words = [word for word in instruction.value.split() if not _FLAG.match(word)]
-            base = words[0] if words else ""
-            alias = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+            parts = [word for word in instruction.value.split() if not _FLAG.match(word)]
+            base = parts[0] if parts else ""
+            alias = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else None
             stages.append(Stage(len(stages), base, alias, instruction.line))
         elif stages:
             stages[-1].instructions.append(instruction)
         else:
             preamble.append(instruction)
     return Dockerfile(instructions, preamble, stages)
+
+
+def _instructions(structure: list[dict[str, Any]], lines: list[str]) -> list[Instruction]:
+    """Instructions with 1-based lines. dockerfile-parse does not know BuildKit heredocs
+    (``RUN <<EOF`` ... ``EOF``): their bodies would read as instructions, so each body is folded into
+    the instruction that opens it."""
+    instructions: list[Instruction] = []
+    body_end = 0
+    for item in structure:
+        start, end = item["startline"] + 1, item["endline"] + 1
+        if item["instruction"] == "COMMENT" or start <= body_end:
+            continue
+        keyword = item["instruction"].upper()
+        if keyword in ("RUN", "COPY", "ADD"):
+            for strip, _quote, delimiter in _HEREDOC.findall(item["value"]):
+                # The body starts on the next line and runs to the delimiter's own line.
+                close = next(
+                    (
+                        number
+                        for number in range(end + 1, len(lines) + 1)
+                        if (lines[number - 1].lstrip("\t") if strip else lines[number - 1]) == delimiter
+                    ),
+                    None,
+                )
+                if close is None:
+                    break  # no closing line: not a heredoc (e.g. "<<EOF" inside quotes)
+                end = close
+            body_end = end
+        instructions.append(Instruction(keyword, item["value"], start, end))
+    return instructions
 
 
 # Word processing, after moby/buildkit's frontend/dockerfile/shell lexer: single quotes are literal,
