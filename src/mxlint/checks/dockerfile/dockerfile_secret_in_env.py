@@ -14,8 +14,8 @@ _MAINTAINX_CREDENTIAL = re.compile(r"^MAINTAINX_\w*(?:KEY|AUTH|CRED|BEARER)", re
 # Names that point at or describe a secret rather than hold it: TOKEN_URL, DB_PASSWORD_FILE, ...
 # (SECRET_ID stays key-like: a Vault AppRole secret id is a credential).
 _DESCRIBES = re.compile(
-    r"(?<!SECRET)_(?:FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|PORT|NAME|ID|HEADER|TTL|TIMEOUT|EXPIRY|"
-    r"LENGTH|SIZE|ENABLED|TYPE|VERSION|MODE)$",
+    r"(?:_(?:FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|PORT|NAME|HEADER|TTL|TIMEOUT|EXPIRY|LENGTH|SIZE|"
+    r"ENABLED|TYPE|VERSION|MODE)|(?<!SECRET)_ID)$",
     re.IGNORECASE,
 )
 # Values that hold no secret: flags, and placeholders meant to be overridden at run time.
