@@ -124,6 +124,7 @@ def test_single_stage(lint, text: str, lines: list[int]) -> None:
         ("FROM x\nENV DB_SECRET_FILE=/run/secrets/db CLIENT_SECRET_NAME=erp AUTH_TOKEN_TTL=3600\n", []),
         ('FROM x\nENV SECRET_KEY="${K:-insecure}"\n', [(2, 5)]),
         ("FROM x\nENV MAINTAINX_LOG_LEVEL=info MAINTAINX_AUTH=abc USE_TOKEN_AUTH=true\n", [(2, 30)]),
+        ("FROM x\nONBUILD ENV ERP_PASSWORD=hunter2\n", [(2, 13)]),
         ("FROM x\nENV ERP_PASSWORD=<set-me> GITHUB_TOKEN=xxxx SIGNING_SECRET='***'\n", []),
     ],
 )

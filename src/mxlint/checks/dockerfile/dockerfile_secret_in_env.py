@@ -48,10 +48,18 @@ def literal(raw: str) -> bool:
     return bool(value.strip()) and not _NOT_SECRET.fullmatch(value.strip())
 
 
+def _unwrap_onbuild(instruction: Instruction) -> Instruction:
+    """``ONBUILD ENV K=V`` is an ``ENV`` for every image built from this one."""
+    if instruction.keyword != "ONBUILD":
+        return instruction
+    keyword, _, rest = instruction.value.strip().partition(" ")
+    return Instruction(keyword.upper(), rest, instruction.line, instruction.end_line)
+
+
 @rule("MX103")
 class DockerfileSecretInEnv(DockerfileRule):
     def check(self) -> None:
-        for instruction in self.context.dockerfile.instructions:
+        for instruction in map(_unwrap_onbuild, self.context.dockerfile.instructions):
             for name, raw in assignments(instruction):
                 if raw is not None and key_like(name) and literal(raw):
                     line, column = self._locate(instruction, name)
