@@ -3,6 +3,11 @@
 Every module is imported here explicitly (no globbing); a meta-test checks the list is complete.
 """
 
+from mxlint.checks.dockerfile import (  # noqa: F401
+    dockerfile_runs_as_root,
+    dockerfile_secret_in_env,
+    dockerfile_single_stage,
+)
 from mxlint.checks.python import (  # noqa: F401
     http_call_without_timeout,
     page_size_out_of_range,
