@@ -10,3 +10,12 @@ from mxlint.checks.python import (  # noqa: F401
     retry_after_ignored,
     unpaginated_list_call,
 )
+from mxlint.checks.kubernetes import (  # noqa: F401
+    container_may_run_as_root,
+    deployment_without_autoscaler,
+    manifest_secret_literal,
+    missing_liveness_probe,
+    missing_readiness_probe,
+    missing_resource_limits,
+    scale_to_zero,
+)
