@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from mxlint.sources.yaml import get, items, key_node, line, path, scalar
+from mxlint.sources.yaml import column, get, items, key_node, line, path, scalar
 
 _CORE = ("v1",)
 # kind -> (API groups it is served from, keys from the document to the pod spec's parent template)
@@ -39,6 +39,7 @@ class Container:
     name: str  # its name, else its image, else its position ("#2")
     init: bool  # an entry of initContainers (run to completion before the app containers)
     line: int  # its ``name:`` key, else the first line of the entry
+    column: int
 
     @property
     def label(self) -> str:
@@ -60,6 +61,10 @@ class Workload:
     @property
     def knative(self) -> bool:
         return self.kind == "Service"
+
+    @property
+    def kind_label(self) -> str:
+        return "Knative/Cloud Run Service" if self.knative else self.kind
 
     @property
     def long_running(self) -> bool:
@@ -134,7 +139,7 @@ def _containers(pod_spec: yaml.Node, key: str) -> Iterator[Container]:
             # Cloud Run containers often have no name: the image says which one is meant
             name = scalar(get(entry, "name")) or scalar(get(entry, "image")) or f"#{number}"
             anchor = name_key if name_key is not None else entry
-            yield Container(entry, name, key == "initContainers", line(anchor))
+            yield Container(entry, name, key == "initContainers", line(anchor), column(anchor))
 
 
 def string_map(node: yaml.Node | None) -> dict[str, str]:
@@ -180,6 +185,7 @@ class RunAs:
     user: int | None
     user_set: bool  # runAsUser is present somewhere, even if its value is not a known integer
     line: int  # where to report: the effective runAsUser: 0, else the container
+    column: int
 
     @property
     def may_be_root(self) -> bool:
@@ -200,6 +206,7 @@ def run_as(workload: Workload, container: Container) -> RunAs:
         user=user,
         user_set=user_node is not None,
         line=line(user_node) if user == 0 and user_node is not None else container.line,
+        column=column(user_node) if user == 0 and user_node is not None else container.column,
     )
 
 
@@ -259,6 +266,7 @@ class MinScale:
     value: int | None
     explicit: bool  # set by an annotation (else the platform default applies)
     line: int
+    column: int
 
 
 def knative_min_scale(workload: Workload) -> MinScale:
@@ -269,16 +277,18 @@ def knative_min_scale(workload: Workload) -> MinScale:
     service = path(workload.document, "metadata", "annotations")
     if scalar(get(service, "run.googleapis.com/scalingMode")) == "manual":
         count = get(service, "run.googleapis.com/manualInstanceCount")
-        return MinScale(integer(count, quoted=True), True, line(count) if count else workload.line)
+        at = count or key_node(workload.document, "kind") or workload.document
+        return MinScale(integer(count, quoted=True), True, line(at), column(at))
     settings = [get(revision, key) for key in MIN_SCALE_KEYS] + [get(service, SERVICE_MIN_SCALE_KEY)]
     present = [node for node in settings if node is not None]
     if present:
         readings = [(integer(node, quoted=True), node) for node in present]
         known = [(value, node) for value, node in readings if value is not None]
         if len(known) < len(readings):
-            return MinScale(None, True, line(present[0]))  # a template or typo: not judged
+            return MinScale(None, True, line(present[0]), column(present[0]))  # a template: not judged
         value, node = max(known, key=lambda reading: reading[0])
-        return MinScale(value, True, line(node))
+        return MinScale(value, True, line(node), column(node))
     default = 1 if scalar(get(revision, "autoscaling.knative.dev/class")) == _HPA_CLASS else 0
     anchor = key_node(workload.template, "metadata") or key_node(get(workload.document, "spec"), "template")
-    return MinScale(default, False, line(anchor) if anchor is not None else workload.line)
+    at = anchor if anchor is not None else workload.document
+    return MinScale(default, False, line(at), column(at))

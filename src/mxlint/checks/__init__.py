@@ -3,13 +3,6 @@
 Every module is imported here explicitly (no globbing); a meta-test checks the list is complete.
 """
 
-from mxlint.checks.python import (  # noqa: F401
-    http_call_without_timeout,
-    page_size_out_of_range,
-    print_instead_of_logging,
-    retry_after_ignored,
-    unpaginated_list_call,
-)
 from mxlint.checks.kubernetes import (  # noqa: F401
     container_may_run_as_root,
     deployment_without_autoscaler,
@@ -18,4 +11,11 @@ from mxlint.checks.kubernetes import (  # noqa: F401
     missing_readiness_probe,
     missing_resource_limits,
     scale_to_zero,
+)
+from mxlint.checks.python import (  # noqa: F401
+    http_call_without_timeout,
+    page_size_out_of_range,
+    print_instead_of_logging,
+    retry_after_ignored,
+    unpaginated_list_call,
 )

@@ -22,4 +22,4 @@ class ContainerMayRunAsRoot(KubernetesRule):
                     reason = "its effective runAsUser is 0"
                 else:
                     reason = "neither runAsNonRoot: true nor a non-zero runAsUser applies to it"
-                self.report(effective.line, container=container.label, reason=reason)
+                self.report(effective.line, effective.column, container=container.label, reason=reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mxlint.analysis.kubernetes import is_secret_name, is_secret_value, workloads
 from mxlint.checks.base import KubernetesRule, rule
-from mxlint.sources.yaml import get, items, key_node, line, scalar
+from mxlint.sources.yaml import column, get, items, key_node, line, scalar
 
 
 @rule("MX104")
@@ -14,8 +14,6 @@ class ManifestSecretLiteral(KubernetesRule):
             for container in workload.containers:
                 for entry in items(get(container.node, "env")):
                     name, value = scalar(get(entry, "name")), scalar(get(entry, "value"))
-                    if name and value is not None and is_secret_name(name) and is_secret_value(value):
-                        anchor = key_node(entry, "value")
-                        self.report(
-                            line(anchor) if anchor else container.line, name=name, container=container.label
-                        )
+                    at = key_node(entry, "value")  # the finding never shows the value itself
+                    if name and value is not None and at and is_secret_name(name) and is_secret_value(value):
+                        self.report(line(at), column(at), name=name, container=container.label)

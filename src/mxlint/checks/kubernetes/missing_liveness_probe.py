@@ -15,4 +15,6 @@ class MissingLivenessProbe(KubernetesRule):
                 continue  # Jobs, CronJobs and run-once Pods end on their own
             for container in workload.app_containers:
                 if get(container.node, "livenessProbe") is None:
-                    self.report(container.line, container=container.name, kind=workload.kind)
+                    self.report(
+                        container.line, container.column, container=container.name, kind=workload.kind_label
+                    )

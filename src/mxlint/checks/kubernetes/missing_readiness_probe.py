@@ -17,4 +17,6 @@ class MissingReadinessProbe(KubernetesRule):
                 continue
             for container in workload.app_containers:
                 if get(container.node, "readinessProbe") is None:
-                    self.report(container.line, container=container.name, kind=workload.kind)
+                    self.report(
+                        container.line, container.column, container=container.name, kind=workload.kind_label
+                    )

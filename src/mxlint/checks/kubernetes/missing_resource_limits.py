@@ -6,6 +6,8 @@ from mxlint.analysis.kubernetes import workloads
 from mxlint.checks.base import KubernetesRule, rule
 from mxlint.sources.yaml import path
 
+_LIMITS = (("cpu", "CPU"), ("memory", "memory"))
+
 
 @rule("MX604")
 class MissingResourceLimits(KubernetesRule):
@@ -13,6 +15,11 @@ class MissingResourceLimits(KubernetesRule):
         for workload in workloads(self.context.documents):
             for container in workload.app_containers:  # init containers finish before the app runs
                 limits = path(container.node, "resources", "limits")
-                missing = [name for name in ("cpu", "memory") if path(limits, name) is None]
+                missing = [label for key, label in _LIMITS if path(limits, key) is None]
                 if missing:
-                    self.report(container.line, container=container.name, missing=" and ".join(missing))
+                    self.report(
+                        container.line,
+                        container.column,
+                        container=container.name,
+                        missing=" and ".join(missing),
+                    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mxlint.analysis.kubernetes import api_group, integer, knative_min_scale, objects, workloads
 from mxlint.checks.base import KubernetesRule, rule
-from mxlint.sources.yaml import get, line, path, scalar
+from mxlint.sources.yaml import column, get, line, path, scalar
 
 
 @rule("MX606")
@@ -17,7 +17,7 @@ class ScaleToZero(KubernetesRule):
             value = integer(minimum)
             if minimum is not None and value is not None and value < 1:
                 name = scalar(path(document, "metadata", "name")) or kind
-                self.report(line(minimum), name=name, why=f"minReplicas: {value}")
+                self.report(line(minimum), column(minimum), name=name, why=f"minReplicas: {value}")
         for workload in workloads(self.context.documents):
             if not workload.knative:
                 continue
@@ -28,4 +28,9 @@ class ScaleToZero(KubernetesRule):
                     if scale.explicit
                     else "no minScale annotation: the default is 0"
                 )
-                self.report(scale.line, name=workload.name or get(workload.document, "kind").value, why=why)
+                self.report(
+                    scale.line,
+                    scale.column,
+                    name=workload.name or get(workload.document, "kind").value,
+                    why=why,
+                )
