@@ -362,3 +362,26 @@ def test_a_helm_template_is_skipped_with_a_notification(lint) -> None:
     result = lint({"chart/templates/app.yaml": template})
     assert result.findings == []
     assert [(n.path, n.line) for n in result.notifications] == [("chart/templates/app.yaml", 5)]
+
+
+def test_yaml_merge_keys_are_followed(lint) -> None:
+    manifest = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker}
+spec:
+  template:
+    spec:
+      containers:
+        - &base
+          name: worker
+          image: ghcr.io/acme/worker:1
+          resources: {limits: {cpu: 500m, memory: 256Mi}}
+          securityContext: {runAsNonRoot: true}
+        - <<: *base
+          name: exporter
+        - <<: [{name: recursive}, *base]
+          resources: {limits: {cpu: 100m}}
+"""
+    result = lint({"deploy/app.yaml": manifest}, select=["MX603", "MX604"])
+    assert [(f.rule_id, f.line) for f in result.findings] == [("MX604", 15)]

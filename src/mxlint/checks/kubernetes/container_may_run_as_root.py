@@ -18,10 +18,10 @@ class ContainerMayRunAsRoot(KubernetesRule):
                 effective = run_as(workload, container)
                 if not effective.may_be_root:
                     continue
-                if effective.user == 0 and effective.non_root:
-                    reason = "its effective runAsUser is 0 (with runAsNonRoot: true the kubelet refuses to start it)"
-                elif effective.user == 0:
+                if effective.user == 0:
                     reason = "its effective runAsUser is 0"
+                    if effective.non_root:
+                        reason += " (with runAsNonRoot: true the kubelet refuses to start it)"
                 else:
                     reason = "neither runAsNonRoot: true nor a non-zero runAsUser applies to it"
                 self.report(effective.line, effective.column, container=container.label, reason=reason)
