@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 from mxlint.analysis.kubernetes import (
+    is_secret_literal,
     is_secret_name,
-    is_secret_value,
     is_windows,
     knative_min_scale,
     run_as,
@@ -213,11 +213,27 @@ def test_secret_names(name: str, secret: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "secret"),
-    [("", False), ("$(OTHER)", False), ("${KEY}", False), ("200", False), ("true", False), ("mx-abc", True)],
+    ("name", "value", "secret"),
+    [
+        ("ERP_API_KEY", "", False),
+        ("ERP_API_KEY", "$(OTHER)", False),
+        ("ERP_API_KEY", "${KEY}", False),
+        ("DB_PASSWORD", "200", False),
+        ("WEBHOOK_SECRET", "true", False),
+        ("DB_PASSWORD", "hunter2", True),
+        ("MAINTAINX_API_KEY", "mx-abc", True),
+        ("MAINTAINX_LOG_LEVEL", "debug", False),
+        ("MAINTAINX_ENVIRONMENT", "production-us-east-1", False),
+        ("MAINTAINX_KEY", "mx_0123456789abcdefghij", True),
+        ("MAINTAINX_KEY", "eyJhbGciOiJIUzI1NiJ9.e30.abc", True),
+        ("MAINTAINX_KEY", "short", False),
+        ("MAINTAINX_ENDPOINT", "https://api.getmaintainx.com/v1", False),
+        ("MAINTAINX_ORG_ID", "12345678", False),
+        ("LOG_LEVEL", "0123456789abcdefghij", False),
+    ],
 )
-def test_secret_values(value: str, secret: bool) -> None:
-    assert is_secret_value(value) is secret
+def test_secret_literals(name: str, value: str, secret: bool) -> None:
+    assert is_secret_literal(name, value) is secret
 
 
 def _service(service_annotations: str = "{}", revision_annotations: str = "{}"):
