@@ -288,6 +288,7 @@ def test_a_missing_min_scale_is_reported_where_the_annotation_belongs() -> None:
         ("[{name: http-api, containerPort: 8080}]", True),
         ("[{name: webhooks, containerPort: 8080}]", True),
         ("[{name: metrics, containerPort: 9090}]", False),
+        ("[{name: http-metrics, containerPort: 9090}]", False),
         ("[{containerPort: 8080}]", False),
         ("[]", False),
     ],

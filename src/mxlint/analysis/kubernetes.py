@@ -224,17 +224,26 @@ def is_windows(workload: Workload) -> bool:
 
 
 # Container port names that say HTTP (Istio's protocol-prefix convention, and the usual names for a
-# web or webhook listener). An unnamed port or one named ``metrics`` says nothing about requests.
+# web or webhook listener). An unnamed port says nothing about requests, and ``http-metrics`` or
+# ``http-health`` serve the platform, not clients.
 _HTTP_PORT_NAME = re.compile(r"^(https?|http2|h2c|web|webhooks?)([-.].*)?$|[-.](https?|web|webhooks?)$", re.I)
+_OPERATIONS_PORT_NAME = re.compile(r"metric|prom|monitor|health|probe|admin|debug|pprof", re.I)
+
+
+def operations_port(port: yaml.Node) -> bool:
+    """A port (container or Service) named for metrics, health or admin traffic, by name or target."""
+    names = (scalar(get(port, "name")), scalar(get(port, "targetPort")))
+    return any(name and _OPERATIONS_PORT_NAME.search(name) for name in names)
 
 
 def serves_http(workload: Workload) -> bool:
     """Whether an app container declares a port named for HTTP or webhooks."""
-    return any(
-        _HTTP_PORT_NAME.search(scalar(get(port, "name")) or "")
+    names = [
+        scalar(get(port, "name")) or ""
         for container in workload.app_containers
         for port in items(get(container.node, "ports"))
-    )
+    ]
+    return any(_HTTP_PORT_NAME.search(name) and not _OPERATIONS_PORT_NAME.search(name) for name in names)
 
 
 # Environment variable names that hold credentials (the checklist's list) and names that only point

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mxlint.analysis.kubernetes import api_group, objects, serves_http, string_map, workloads
+from mxlint.analysis.kubernetes import api_group, objects, operations_port, serves_http, string_map, workloads
 from mxlint.checks.base import KubernetesRule, Project, rule
-from mxlint.sources.yaml import get, path, scalar
+from mxlint.sources.yaml import get, items, path, scalar
 
 _AUTOSCALERS = {("autoscaling", "HorizontalPodAutoscaler"), ("keda.sh", "ScaledObject")}
 
@@ -56,7 +56,9 @@ class DeploymentWithoutAutoscaler(KubernetesRule):
             namespace = scalar(path(document, "metadata", "namespace"))
             if kind == "Service" and api_version == "v1":
                 selector = string_map(path(document, "spec", "selector"))
-                if selector:
+                ports = items(path(document, "spec", "ports"))
+                # a Service that only exposes metrics (for a ServiceMonitor) routes no requests
+                if selector and not (ports and all(operations_port(port) for port in ports)):
                     self.record(Selector(namespace, tuple(sorted(selector.items()))))
             elif (api_group(api_version), kind) in _AUTOSCALERS:
                 target = path(document, "spec", "scaleTargetRef")
