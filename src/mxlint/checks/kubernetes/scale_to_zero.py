@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mxlint.analysis.kubernetes import api_group, integer, knative_min_scale, objects, workloads
 from mxlint.checks.base import KubernetesRule, rule
-from mxlint.sources.yaml import column, get, line, path, scalar
+from mxlint.sources.yaml import column, line, path, scalar
 
 
 @rule("MX606")
@@ -23,14 +23,5 @@ class ScaleToZero(KubernetesRule):
                 continue
             scale = knative_min_scale(workload)
             if scale.value is not None and scale.value < 1:
-                why = (
-                    f"minimum scale {scale.value}"
-                    if scale.explicit
-                    else "no minScale annotation: the default is 0"
-                )
-                self.report(
-                    scale.line,
-                    scale.column,
-                    name=workload.name or get(workload.document, "kind").value,
-                    why=why,
-                )
+                why = f"minimum scale {scale.value}" if scale.explicit else "no minScale: the default is 0"
+                self.report(scale.line, scale.column, name=workload.name or workload.kind, why=why)
