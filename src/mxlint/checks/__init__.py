@@ -13,5 +13,6 @@ from mxlint.checks.python import (  # noqa: F401
     polling_loop,
     print_instead_of_logging,
     retry_after_ignored,
+    uncached_static_lookup,
     unpaginated_list_call,
 )
