@@ -124,7 +124,16 @@ def _resilience(raw: Mapping[str, Any], prefix: str) -> dict[str, tuple[str, ...
 
 def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str = "") -> Config:
     """Build a :class:`Config` from the mxlint table; ``prefix`` names the table in error messages."""
-    known = {"select", "ignore", "fail-on", "exclude", "per-file-ignores", "priority", "maintainx", "resilience"}
+    known = {
+        "select",
+        "ignore",
+        "fail-on",
+        "exclude",
+        "per-file-ignores",
+        "priority",
+        "maintainx",
+        "resilience",
+    }
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}{key}'")

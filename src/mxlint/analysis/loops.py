@@ -50,7 +50,9 @@ class Structure:
                 continue
             if isinstance(current, (cst.For, cst.While)):
                 head = current.iter if isinstance(current, cst.For) else current.test
-                stack.append((head, function, loop) if isinstance(current, cst.For) else (head, function, current))
+                stack.append(
+                    (head, function, loop) if isinstance(current, cst.For) else (head, function, current)
+                )
                 stack.append((current.body, function, current))
                 if current.orelse is not None:
                     stack.append((current.orelse, function, loop))

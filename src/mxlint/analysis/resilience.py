@@ -154,7 +154,9 @@ class Resilience:
         if into is source:
             return True
         name = dotted(into)
-        return bool(name) and any(self.flows(source, value, depth + 1) for value in self.assigned.get(name, ()))
+        return bool(name) and any(
+            self.flows(source, value, depth + 1) for value in self.assigned.get(name, ())
+        )
 
     # --- retry policies -----------------------------------------------------------------------
     def retry_policies(self) -> list[Found]:
@@ -216,7 +218,9 @@ class Resilience:
         if depth > 3:
             return False
         for node in syntax.walk(expr):
-            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Power, cst.LeftShift)):
+            if isinstance(node, cst.BinaryOperation) and isinstance(
+                node.operator, (cst.Power, cst.LeftShift)
+            ):
                 if not (_number(node.left) and _number(node.right)):
                     return True
             elif isinstance(node, cst.Call):
@@ -228,6 +232,10 @@ class Resilience:
             if isinstance(node, cst.Name) and not (isinstance(expr, cst.FunctionDef) and node is expr.name):
                 for function in self._functions(node.value):
                     if function is not expr and self._grows(function, scope, depth + 1):
+                        return True
+                # backoff = wait_exponential(max=60), then backoff(retry_state) in a custom wait
+                for value in self.assigned.get(node.value, ()) if isinstance(expr, cst.FunctionDef) else ():
+                    if self._grows(value, scope, depth + 1):
                         return True
         return False
 
@@ -242,7 +250,9 @@ class Resilience:
             return Found(call, False, "the urllib3 Retry has no `backoff_factor`, so it does not back off")
         forcelist = keyword(call, "status_forcelist")
         if forcelist is None:
-            return Found(call, False, "the urllib3 Retry has no `status_forcelist`: 429 and 5xx are not retried")
+            return Found(
+                call, False, "the urllib3 Retry has no `status_forcelist`: 429 and 5xx are not retried"
+            )
         codes = self._codes(forcelist.value, 0)
         if codes is not None and (429 not in codes or not any(500 <= code < 600 for code in codes)):
             missing = "429" if 429 not in codes else "5xx"
@@ -258,7 +268,9 @@ class Resilience:
         if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
             codes: set[int] = set()
             for element in expr.elements:
-                inner = self._codes(element.value, depth + 1) if isinstance(element, cst.StarredElement) else None
+                inner = (
+                    self._codes(element.value, depth + 1) if isinstance(element, cst.StarredElement) else None
+                )
                 if isinstance(element, cst.StarredElement):
                     if inner is None:
                         return None
@@ -299,9 +311,11 @@ class Resilience:
             if retries is not None and self.flows(retry, retries.value):
                 return True
             max_retries = keyword(call, "max_retries")
-            if max_retries is not None and self.flows(retry, max_retries.value):
-                if self.qualified(call.func, scope) in _ADAPTERS or (dotted(call.func) or "").endswith("Adapter"):
-                    adapters.append(call)
+            is_adapter = self.qualified(call.func, scope) in _ADAPTERS or (dotted(call.func) or "").endswith(
+                "Adapter"
+            )
+            if max_retries is not None and is_adapter and self.flows(retry, max_retries.value):
+                adapters.append(call)
         for call in self.scopes.calls:
             if isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount":
                 adapter = keyword(call, "adapter")
@@ -324,7 +338,11 @@ class Resilience:
         if not names or function is None:
             return
         for node in syntax.walk(function.body):
-            if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name) and node.target.value in names:
+            if (
+                isinstance(node, cst.AugAssign)
+                and isinstance(node.target, cst.Name)
+                and node.target.value in names
+            ):
                 if isinstance(node.operator, (cst.MultiplyAssign, cst.LeftShiftAssign, cst.PowerAssign)):
                     yield Found(call, True)
                     return
@@ -332,27 +350,43 @@ class Resilience:
                 isinstance(t.target, cst.Name) and t.target.value in names for t in node.targets
             ):
                 grows = any(
-                    isinstance(part, cst.BinaryOperation) and isinstance(part.operator, (cst.Multiply, cst.Power))
+                    isinstance(part, cst.BinaryOperation)
+                    and isinstance(part.operator, (cst.Multiply, cst.Power))
                     for part in syntax.walk(node.value)
                 )
                 target_names = {t.target.value for t in node.targets if isinstance(t.target, cst.Name)}
-                uses_itself = any(isinstance(part, cst.Name) and part.value in target_names for part in syntax.walk(node.value))
+                uses_itself = any(
+                    isinstance(part, cst.Name) and part.value in target_names
+                    for part in syntax.walk(node.value)
+                )
                 if grows and uses_itself:
                     yield Found(call, True)
                     return
 
     # --- circuit breakers -----------------------------------------------------------------------
     def breakers(self) -> list[Found]:
-        found = [Found(b.node, True) for b in self.scopes.imports if _root(b.qualified) in BREAKER_LIBRARIES and b.node]
+        found = [
+            Found(b.node, True)
+            for b in self.scopes.imports
+            if _root(b.qualified) in BREAKER_LIBRARIES and b.node
+        ]
         for info in self.scopes.classes.values():
-            if _BREAKER_CLASS.search(info.node.name.value) and _counts_failures(info.node) and _has_open_state(info.node):
+            if (
+                _BREAKER_CLASS.search(info.node.name.value)
+                and _counts_failures(info.node)
+                and _has_open_state(info.node)
+            ):
                 found.append(Found(info.node, True))
         found.extend(Found(node, True) for node in self._uses(self.settings.circuit_breakers))
         return found
 
     # --- rate limiters --------------------------------------------------------------------------
     def limiters(self) -> list[Found]:
-        found = [Found(b.node, True) for b in self.scopes.imports if _root(b.qualified) in LIMITER_LIBRARIES and b.node]
+        found = [
+            Found(b.node, True)
+            for b in self.scopes.imports
+            if _root(b.qualified) in LIMITER_LIBRARIES and b.node
+        ]
         for node in syntax.walk(self.context.module):
             if isinstance(node, cst.SimpleString):
                 value = node.evaluated_value
@@ -439,5 +473,5 @@ def missing(project: Project, rule_id: str) -> tuple[str, int, str] | None:
     if not calls:
         return None
     weak = sorted((path, fact.line, fact.detail) for path, fact in facts if fact.kind == "weak")
-    detail = f" ({weak[0][2]}, {weak[0][0]}:{weak[0][1]})" if weak else ""
+    detail = f" (closest: {weak[0][2]} at {weak[0][0]}:{weak[0][1]})" if weak else ""
     return calls[0][0], calls[0][1], detail

@@ -384,6 +384,10 @@ def qualified_name(node: cst.CSTNode, scope: Scope, depth: int = 0) -> str | Non
     imported = {binding.qualified for binding in bindings if binding.kind == "import" and binding.qualified}
     if imported:
         return imported.pop() if len(imported) == 1 else None
-    if len(bindings) == 1 and bindings[0].kind == "value" and isinstance(bindings[0].value, (cst.Name, cst.Attribute)):
+    if (
+        len(bindings) == 1
+        and bindings[0].kind == "value"
+        and isinstance(bindings[0].value, (cst.Name, cst.Attribute))
+    ):
         return qualified_name(bindings[0].value, bindings[0].scope, depth + 1)
     return None

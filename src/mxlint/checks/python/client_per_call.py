@@ -82,9 +82,9 @@ def _escapes(constructor: cst.Call, function: cst.FunctionDef) -> bool:
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == name:
             receivers.add(node.value)
     for node in syntax.walk(function.body):
-        if isinstance(node, cst.Name) and node.value == name and node not in receivers:
-            if not _is_binding(node, function):
-                return True
+        is_use = isinstance(node, cst.Name) and node.value == name and node not in receivers
+        if is_use and not _is_binding(node, function):
+            return True
     return False
 
 

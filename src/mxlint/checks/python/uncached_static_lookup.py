@@ -17,6 +17,7 @@ from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
 _STATIC = re.compile(r"^/(users|locations|teams)(/\{\})?$", re.IGNORECASE)
+_REQUEST_PARTS = frozenset({"headers", "params", "cookies", "data", "json", "body", "payload", "query"})
 _CACHE_DECORATORS = frozenset(
     {"lru_cache", "cache", "cached", "cachedmethod", "cached_property", "alru_cache", "memoize", "memoized"}
 )
@@ -42,7 +43,9 @@ class UncachedStaticLookup(PythonRule):
             endpoint = mx.path.replace("{}", "<id>")
             if loop is not None:
                 # A `while` around a list GET walks its pages; a lookup by id in any loop repeats.
-                if (isinstance(loop, cst.While) and "{}" not in mx.path) or (function and self._cached(function)):
+                if (isinstance(loop, cst.While) and "{}" not in mx.path) or (
+                    function and self._cached(function)
+                ):
                     continue
                 self.report(mx.call, endpoint=endpoint, how="runs inside a loop")
                 continue
@@ -50,7 +53,9 @@ class UncachedStaticLookup(PythonRule):
                 continue
             caller = self._looping_caller(function, structure)
             if caller is not None:
-                self.report(mx.call, endpoint=endpoint, how=f"runs once per item (`{caller}()` is called in a loop)")
+                self.report(
+                    mx.call, endpoint=endpoint, how=f"runs once per item (`{caller}()` is called in a loop)"
+                )
 
     def _cached(self, function: cst.FunctionDef) -> bool:
         """A cache decorator (functools, cachetools, async-lru, configured ones) or a memo: the function
@@ -58,7 +63,9 @@ class UncachedStaticLookup(PythonRule):
         resilience: Resilience = self.context.analysis(Resilience)
         outer = self.context.analysis(Scopes).functions[function].outer
         for decorator in function.decorators:
-            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            target = (
+                decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            )
             if (dotted(target) or "").rsplit(".", 1)[-1] in _CACHE_DECORATORS:
                 return True
             if resilience.configured(target, self.context.settings.caches, outer):
@@ -82,8 +89,14 @@ class UncachedStaticLookup(PythonRule):
 def _memoizes(function: cst.FunctionDef) -> bool:
     for node in syntax.walk(function.body):
         if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
-            return True
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "setdefault":
+            owner = (dotted(node.target.value) or "").rsplit(".", 1)[-1].lower()
+            if owner not in _REQUEST_PARTS:  # session.headers["Authorization"] = ... builds a request
+                return True
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "setdefault"
+        ):
             return True
         if isinstance(node, cst.ComparisonTarget) and isinstance(node.operator, (cst.In, cst.NotIn)):
             return True
