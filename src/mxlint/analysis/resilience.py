@@ -472,6 +472,9 @@ def missing(project: Project, rule_id: str) -> tuple[str, int, str] | None:
     calls = sorted((path, fact.line) for path, fact in facts if fact.kind == "call")
     if not calls:
         return None
-    weak = sorted((path, fact.line, fact.detail) for path, fact in facts if fact.kind == "weak")
-    detail = f" (closest: {weak[0][2]} at {weak[0][0]}:{weak[0][1]})" if weak else ""
-    return calls[0][0], calls[0][1], detail
+    path, line = calls[0]
+    weak = sorted((where, fact.line, fact.detail) for where, fact in facts if fact.kind == "weak")
+    if not weak:
+        return path, line, ""
+    where = f"line {weak[0][1]}" if weak[0][0] == path else f"{weak[0][0]}:{weak[0][1]}"
+    return path, line, f" (closest: {weak[0][2]}, {where})"
