@@ -87,6 +87,25 @@ def findings(lint):
 
         retrying = tenacity.Retrying(wait=wait, stop=tenacity.stop_after_attempt(5))
         """,
+        # an exponential wait kept in a module constant
+        """
+        from tenacity import AsyncRetrying, wait_exponential_jitter
+
+        WAIT = wait_exponential_jitter(initial=1, max=30)
+        retrying = AsyncRetrying(wait=WAIT)
+        """,
+        # a sleep whose delay is computed from the attempt in the loop
+        """
+        import asyncio
+
+        async def call(send):
+            for attempt in range(5):
+                response = await send()
+                if response.status < 500 and response.status != 429:
+                    return response
+                delay = min(60, 2 ** attempt)
+                await asyncio.sleep(delay)
+        """,
     ],
 )
 def test_retry_policies_that_count(findings, policy: str) -> None:

@@ -233,8 +233,8 @@ class Resilience:
                 for function in self._functions(node.value):
                     if function is not expr and self._grows(function, scope, depth + 1):
                         return True
-                # backoff = wait_exponential(max=60), then backoff(retry_state) in a custom wait
-                for value in self.assigned.get(node.value, ()) if isinstance(expr, cst.FunctionDef) else ():
+                # backoff = wait_exponential(max=60), then wait=backoff or backoff(state) in a custom wait
+                for value in self.assigned.get(node.value, ()):
                     if self._grows(value, scope, depth + 1):
                         return True
         return False
@@ -452,7 +452,9 @@ def trigger(settings: Settings, words: str, configured: Sequence[str]) -> re.Pat
 def record(rule: PythonRule, found: Sequence[Found]) -> None:
     """Record the file's first MaintainX call and its evidence (lines resolved in one pass)."""
     context = rule.context
-    calls = [mx.call for mx in context.analysis(MaintainXCalls).calls()]
+    calls = []
+    if trigger_pattern(context.settings).search(context.data):  # else the file cannot call MaintainX
+        calls = [mx.call for mx in context.analysis(MaintainXCalls).calls()]
     nodes = [*calls, *(item.node for item in found)]
     if not nodes:
         return
