@@ -127,7 +127,7 @@ def test_client_per_call(lines, code: str, expected: list[int]) -> None:
             import requests
 
             def refresh(session: requests.Session, ids: list) -> list:
-                return [session.get(f"https://api.getmaintainx.com/v1/workorders/{i}", timeout=30) for i in ids]
+                return [session.get(f"https://api.getmaintainx.com/v1/workorders/{i}") for i in ids]
             """,
             [],
         ),
