@@ -216,3 +216,10 @@ def test_breakers_and_limiters(findings, rule: str, policy: str, counts: bool) -
 def test_scope_files_skips_project_rules(lint) -> None:
     result = lint({"client.py": CALL}, scope="files")
     assert not [f for f in result.findings if f.rule_id in ("MX203", "MX204", "MX505")]
+
+
+def test_an_ignore_comment_on_the_anchor_line_suppresses_a_project_finding(lint) -> None:
+    code = CALL.replace("timeout=30).json()", "timeout=30).json()  # mxlint: ignore[MX204] Istio ejects it")
+    result = lint({"client.py": code}, select=["MX203", "MX204"])
+    assert [f.rule_id for f in result.findings] == ["MX203"]
+    assert [(f.rule_id, f.justification) for f in result.suppressed] == [("MX204", "Istio ejects it")]
