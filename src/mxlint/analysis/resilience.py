@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -96,18 +97,21 @@ class Resilience:
         self.scopes = scopes
         self.module_scope = scopes.module
         self._module = context.relpath.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-        # Assignment targets by their dotted text (``retry``, ``self.adapter``): values flow through them.
-        self.assigned: dict[str, list[cst.BaseExpression]] = {}
-        for node in syntax.walk(context.module):
+
+    @cached_property
+    def assigned(self) -> dict[str, list[cst.BaseExpression]]:
+        """Assignment targets by their dotted text (``retry``, ``self.adapter``): values flow through them."""
+        found: dict[str, list[cst.BaseExpression]] = {}
+        for node in syntax.walk(self.context.module):
+            targets: list[cst.BaseExpression] = []
             if isinstance(node, cst.Assign):
-                for target in node.targets:
-                    name = dotted(target.target)
-                    if name:
-                        self.assigned.setdefault(name, []).append(node.value)
+                targets = [target.target for target in node.targets]
             elif isinstance(node, cst.AnnAssign) and node.value is not None:
-                name = dotted(node.target)
-                if name:
-                    self.assigned.setdefault(name, []).append(node.value)
+                targets = [node.target]
+            for target in targets:
+                if name := dotted(target):
+                    found.setdefault(name, []).append(node.value)  # type: ignore[union-attr,arg-type]
+        return found
 
     # --- names --------------------------------------------------------------------------------
     def qualified(self, node: cst.CSTNode, scope: Scope | None = None) -> str:
