@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,11 @@ class Settings:
 
     maintainx_base_urls: tuple[str, ...] = ("getmaintainx.com",)
     maintainx_clients: tuple[str, ...] = ()
+    # [tool.mxlint.resilience]: dotted names of the project's own wrappers that mxlint cannot see into.
+    retry_policies: tuple[str, ...] = ()
+    circuit_breakers: tuple[str, ...] = ()
+    rate_limiters: tuple[str, ...] = ()
+    caches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,9 +99,41 @@ def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
     )
 
 
+RESILIENCE_KEYS = {
+    "retry-policies": "retry_policies",
+    "circuit-breakers": "circuit_breakers",
+    "rate-limiters": "rate_limiters",
+    "caches": "caches",
+}
+
+
+def _resilience(raw: Mapping[str, Any], prefix: str) -> dict[str, tuple[str, ...]]:
+    """Wrappers that count as a retry policy, breaker, limiter or cache: ``acme.http.with_retries``."""
+    for key in raw:
+        if key not in RESILIENCE_KEYS:
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    found = {}
+    for key, attribute in RESILIENCE_KEYS.items():
+        names = _strings(raw.get(key, []), f"{prefix}.{key}")
+        for name in names:
+            if not name or not all(part.isidentifier() for part in name.split(".")):
+                raise ConfigError(f"'{prefix}.{key}': {name!r} is not a dotted Python name")
+        found[attribute] = names
+    return found
+
+
 def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str = "") -> Config:
     """Build a :class:`Config` from the mxlint table; ``prefix`` names the table in error messages."""
-    known = {"select", "ignore", "fail-on", "exclude", "per-file-ignores", "priority", "maintainx"}
+    known = {
+        "select",
+        "ignore",
+        "fail-on",
+        "exclude",
+        "per-file-ignores",
+        "priority",
+        "maintainx",
+        "resilience",
+    }
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}{key}'")
@@ -120,7 +157,10 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         exclude=_strings(raw.get("exclude", []), f"{prefix}exclude"),
         per_file_ignores=tuple(per_file),
         priority=tuple(priorities),
-        settings=_maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+        settings=replace(
+            _maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+            **_resilience(_table(raw.get("resilience", {}), f"{prefix}resilience"), f"{prefix}resilience"),
+        ),
         source=source,
     )
 

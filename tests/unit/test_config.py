@@ -87,3 +87,37 @@ clients = ["acme.mx.Client"]
     assert loaded.settings.maintainx_base_urls == ("getmaintainx.com", "maintainx-proxy.internal")
     assert loaded.settings.maintainx_clients == ("acme.mx.Client",)
     assert loaded.exclude == ("legacy/**",)
+
+
+def test_resilience_wrappers(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / ".mxlint.toml",
+            """
+[resilience]
+retry-policies = ["acme.http.with_retries"]
+circuit-breakers = ["acme.http.Breaker"]
+rate-limiters = ["acme.http.throttled"]
+caches = ["acme.cache.memoize"]
+""",
+        )
+    )
+    assert loaded.settings.retry_policies == ("acme.http.with_retries",)
+    assert loaded.settings.circuit_breakers == ("acme.http.Breaker",)
+    assert loaded.settings.rate_limiters == ("acme.http.throttled",)
+    assert loaded.settings.caches == ("acme.cache.memoize",)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[resilience]\nretry = ["x"]\n', "unknown configuration key 'resilience.retry'"),
+        ('[resilience]\ncaches = "a b"\n', "'resilience.caches': 'a b' is not a dotted Python name"),
+        ("[resilience]\nrate-limiters = 3\n", "'resilience.rate-limiters' must be a list of strings"),
+    ],
+)
+def test_bad_resilience_configuration(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.load_file(write(tmp_path / ".mxlint.toml", text))
+    assert message in str(caught.value)

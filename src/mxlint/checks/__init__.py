@@ -18,9 +18,15 @@ from mxlint.checks.kubernetes import (  # noqa: F401
     scale_to_zero,
 )
 from mxlint.checks.python import (  # noqa: F401
+    client_per_call,
     http_call_without_timeout,
+    missing_circuit_breaker,
+    missing_rate_limiter,
+    missing_retry_backoff,
     page_size_out_of_range,
+    polling_loop,
     print_instead_of_logging,
     retry_after_ignored,
+    uncached_static_lookup,
     unpaginated_list_call,
 )
