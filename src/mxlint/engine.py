@@ -68,7 +68,8 @@ class _Checker:
             if cls is None or not self._runs(meta):
                 continue
             for kind in meta.kinds:
-                self.by_kind.setdefault(kind, {}).setdefault(cls.base(), []).append(cls)
+                runner = cls.runner(kind)
+                self.by_kind.setdefault(kind, {}).setdefault(runner.base(), []).append(runner)
 
     def _runs(self, meta: RuleMeta) -> bool:
         return self.plan.project_rules if meta.scope is Scope.PROJECT else self.plan.file_rules
