@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from mxlint.analysis import syntax
 from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
 from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.persistence import STORES, WRITERS, flows_into, handed_to_savers, writes_file
 from mxlint.checks.base import PythonContext, PythonRule, rule
 from mxlint.config import Settings
 
@@ -21,15 +21,6 @@ _STATE = (
 )
 _STATE_NAME = re.compile(rf"(?i)^_?({_STATE})$")
 _GLOBAL_NAME = re.compile(rf"(?i)^_?({_STATE}|cursor|next_?cursor)$")
-# A module that stores anything durably: files, databases, key-value stores, object storage.
-_STORES = re.compile(
-    r"\b(sqlite3|shelve|dbm|redis|psycopg2?|pymysql|asyncpg|aiosqlite|sqlalchemy|peewee|pymongo|boto3|"
-    r"diskcache|firestore|google\.cloud|django\.db|tortoise|motor)\b"
-)
-_WRITERS = frozenset(
-    {"write_text", "write_bytes", "dump", "execute", "executemany", "commit", "put_object", "hset", "set"}
-)
-_SAVERS = re.compile(r"(?i)^(save|store|persist|write|put|set|commit|checkpoint|record)")
 
 
 @rule("MX304")
@@ -68,15 +59,15 @@ class SyncStateInMemory(PythonRule):
             self.stack[-1][0].update(item.name.value for item in node.names)
 
     def visit_Import(self, node: cst.Import) -> None:
-        self.persisted |= any(_STORES.search(dotted(alias.name) or "") for alias in node.names)
+        self.persisted |= any(STORES.search(dotted(alias.name) or "") for alias in node.names)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.persisted |= bool(_STORES.search(dotted(node.module) or "" if node.module else ""))
+        self.persisted |= bool(STORES.search(dotted(node.module) or "" if node.module else ""))
 
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func) or ""
         method = name.rsplit(".", 1)[-1]
-        if (method in _WRITERS and "." in name) or (name == "open" and _writes(node)):
+        if (method in WRITERS and "." in name) or (name == "open" and writes_file(node)):
             self.persisted = True
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -106,60 +97,11 @@ class SyncStateInMemory(PythonRule):
         sent: set[str] = set()
         for mx in calls.calls():
             scope = calls.scope_of(mx.call)
-            for name in _flows_into(mx.call, calls.facts_of(mx.call).assignments):
+            for name in flows_into(mx.call, calls.facts_of(mx.call).assignments):
                 # A global only when the call's code sees the module's binding, not a local namesake.
                 if "." in name or (scope and scope.lookup(name) is scope.module.bindings.get(name)):
                     sent.add(name)
-        saved = _handed_to_savers(self.context.module)
+        saved = handed_to_savers(self.context.module)
         for name, node in self.updates.items():
             if name in sent and name not in saved:
                 self.report(node, name=name.removeprefix("self."))
-
-
-def _names(expr: cst.CSTNode) -> set[str]:
-    """Globals (``X``) and own attributes (``self.x``) an expression reads."""
-    found: set[str] = set()
-    for node in syntax.walk(expr):
-        if isinstance(node, cst.Name):
-            found.add(node.value)
-        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-            found.add(f"self.{node.attr.value}")  # any receiver: the first parameter is usually self
-    return found
-
-
-def _flows_into(call: cst.Call, assignments: list[tuple[cst.BaseExpression, cst.BaseExpression]]) -> set[str]:
-    """Names a call's arguments read, directly or through local assignments (``params = {...}``,
-    ``params["updatedAt[gte]"] = X``), to a fixed point."""
-    read = set().union(*(_names(arg.value) for arg in call.args)) if call.args else set()
-    changed = True
-    while changed:
-        changed = False
-        for target, value in assignments:
-            base = target.value if isinstance(target, cst.Subscript) else target
-            if isinstance(base, cst.Name) and base.value in read:
-                more = _names(value) - read
-                if more:
-                    read |= more
-                    changed = True
-    return read
-
-
-def _handed_to_savers(module: cst.Module) -> set[str]:
-    """State handed to a function that looks like it stores it: ``save_watermark(LAST_SYNC)``."""
-    saved: set[str] = set()
-    for node in syntax.walk(module):
-        if isinstance(node, cst.Call):
-            name = (dotted(node.func) or "").rsplit(".", 1)[-1]
-            if _SAVERS.match(name):
-                saved |= set().union(*(_names(arg.value) for arg in node.args)) if node.args else set()
-    return saved
-
-
-def _writes(call: cst.Call) -> bool:
-    """``open(path, "w")``: a mode that writes, appends or creates."""
-    mode = call.args[1].value if len(call.args) > 1 and call.args[1].keyword is None else None
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "mode":
-            mode = arg.value
-    text = mode.evaluated_value if isinstance(mode, cst.SimpleString) else ""
-    return any(flag in str(text) for flag in "wax+")

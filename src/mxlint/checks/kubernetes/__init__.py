@@ -1,0 +1,1 @@
+"""Rules over Kubernetes manifests (pyyaml node trees)."""
