@@ -39,17 +39,35 @@ def flows_into(call: cst.Call, assignments: list[tuple[cst.BaseExpression, cst.B
     """Names a call's arguments read, directly or through local assignments (``params = {...}``,
     ``params["updatedAt[gte]"] = X``), to a fixed point."""
     read = set().union(*(reads(arg.value) for arg in call.args)) if call.args else set()
+    pairs = [pair for target, value in assignments for pair in _pairs(target, value)]
     changed = True
     while changed:
         changed = False
-        for target, value in assignments:
-            base = target.value if isinstance(target, cst.Subscript) else target
-            if isinstance(base, cst.Name) and base.value in read:
+        for name, value in pairs:
+            if name in read:
                 more = reads(value) - read
                 if more:
                     read |= more
                     changed = True
     return read
+
+
+def _pairs(target: cst.BaseExpression, value: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
+    """(assigned name, value) of ``x = v``, ``x["k"] = v`` and ``a, b = u, v`` (an unpacked value of
+    unknown shape goes to every name)."""
+    if isinstance(target, cst.Subscript):
+        target = target.value
+    if isinstance(target, cst.Name):
+        return [(target.value, value)]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        targets = [element.value for element in target.elements]
+        values = (
+            [element.value for element in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else []
+        )
+        if len(values) != len(targets):
+            values = [value] * len(targets)
+        return [pair for t, v in zip(targets, values, strict=True) for pair in _pairs(t, v)]
+    return []
 
 
 def handed_to_savers(module: cst.Module) -> set[str]:
