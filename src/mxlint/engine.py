@@ -44,6 +44,10 @@ class Plan:
     file_rules: bool = True
     project_rules: bool = True
 
+    def runs(self, meta: RuleMeta) -> bool:
+        """Whether the scope lets ``meta`` run: project rules only over folders, file rules over files."""
+        return self.project_rules if meta.scope is Scope.PROJECT else self.file_rules
+
 
 @dataclass
 class FileOutcome:
@@ -65,14 +69,11 @@ class _Checker:
         self.by_kind: dict[FileKind, dict[type[Rule], list[type[Rule]]]] = {}
         for meta in plan.rules:
             cls = classes.get(meta.id)
-            if cls is None or not self._runs(meta):
+            if cls is None or not plan.runs(meta):
                 continue
             for kind in meta.kinds:
                 runner = cls.runner(kind)
                 self.by_kind.setdefault(kind, {}).setdefault(runner.base(), []).append(runner)
-
-    def _runs(self, meta: RuleMeta) -> bool:
-        return self.plan.project_rules if meta.scope is Scope.PROJECT else self.plan.file_rules
 
     def kinds(self) -> set[FileKind]:
         kinds = set(self.by_kind)

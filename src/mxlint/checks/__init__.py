@@ -3,7 +3,7 @@
 Every module is imported here explicitly (no globbing); a meta-test checks the list is complete.
 """
 
-from mxlint.checks.kubernetes import no_alert_rules, no_reconciliation_job  # noqa: F401
+from mxlint.checks.kubernetes import service_without_alert_rules, sync_without_reconciliation_job  # noqa: F401
 from mxlint.checks.python import (  # noqa: F401
     http_call_without_timeout,
     invalid_status_value,
@@ -16,4 +16,4 @@ from mxlint.checks.python import (  # noqa: F401
     unaudited_write,
     unpaginated_list_call,
 )
-from mxlint.checks.text import no_rollback_docs  # noqa: F401
+from mxlint.checks.text import docs_without_rollback_section  # noqa: F401

@@ -43,7 +43,7 @@ class _Yaml(YamlRule):
 
 
 @rule("MX408")
-class NoAlertRules(KubernetesRule):
+class ServiceWithoutAlertRules(KubernetesRule):
     PARTS = {FileKind.PYTHON: _Python, FileKind.YAML: _Yaml}
 
     def check(self) -> None:

@@ -115,7 +115,7 @@ class _Crontab(TextRule):
 
 
 @rule("MX702")
-class NoReconciliationJob(KubernetesRule):
+class SyncWithoutReconciliationJob(KubernetesRule):
     PARTS = {FileKind.PYTHON: _Python, FileKind.YAML: _Yaml, FileKind.TEXT: _Crontab}
 
     def check(self) -> None:

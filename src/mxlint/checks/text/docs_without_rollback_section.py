@@ -35,7 +35,7 @@ class _Python(MaintainXUsage):
 
 
 @rule("MX701")
-class NoRollbackDocs(TextRule):
+class DocsWithoutRollbackSection(TextRule):
     PARTS = {FileKind.PYTHON: _Python}
 
     @classmethod
