@@ -70,13 +70,14 @@ def _pairs(target: cst.BaseExpression, value: cst.BaseExpression) -> list[tuple[
     return []
 
 
-def handed_to_savers(module: cst.Module) -> set[str]:
-    """State handed to a function that looks like it stores it: ``save_watermark(LAST_SYNC)``."""
+def handed_to_savers(module: cst.Module, configured: frozenset[str] = frozenset()) -> set[str]:
+    """State handed to a function that looks like it stores it (``save_watermark(LAST_SYNC)``), or to a
+    configured store (``[tool.mxlint.maintainx] state-stores``, matched by the last name)."""
     saved: set[str] = set()
     for node in syntax.walk(module):
         if isinstance(node, cst.Call):
             name = (dotted(node.func) or "").rsplit(".", 1)[-1]
-            if _SAVERS.match(name):
+            if _SAVERS.match(name) or name in configured:
                 saved |= set().union(*(reads(arg.value) for arg in node.args)) if node.args else set()
     return saved
 

@@ -61,10 +61,18 @@ class LoggingWithoutJsonFormatter(PythonRule):
     def __init__(self, context: PythonContext) -> None:
         super().__init__(context)
         self.candidates: list[cst.Call] = []
+        self.names = {"basicConfig", "dictConfig", "fileConfig"}
         self.json = False
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        # from logging import basicConfig as setup: the alias is a candidate too (resolved in finish)
+        if dotted(node.module) in ("logging", "logging.config") and not isinstance(
+            node.names, cst.ImportStar
+        ):
+            self.names.update(alias.evaluated_alias or alias.evaluated_name for alias in node.names)
+
     def visit_Call(self, node: cst.Call) -> None:
-        if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("basicConfig", "dictConfig", "fileConfig"):
+        if (dotted(node.func) or "").rsplit(".", 1)[-1] in self.names:
             self.candidates.append(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

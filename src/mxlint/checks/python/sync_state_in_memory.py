@@ -101,7 +101,8 @@ class SyncStateInMemory(PythonRule):
                 # A global only when the call's code sees the module's binding, not a local namesake.
                 if "." in name or (scope and scope.lookup(name) is scope.module.bindings.get(name)):
                     sent.add(name)
-        saved = handed_to_savers(self.context.module)
+        settings = self.context.settings
+        saved = handed_to_savers(self.context.module, settings.short_names(settings.state_stores))
         for name, node in self.updates.items():
             if name in sent and name not in saved:
                 self.report(node, name=name.removeprefix("self."))

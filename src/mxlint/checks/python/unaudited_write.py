@@ -16,7 +16,7 @@ from mxlint.config import Settings
 _WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 # Levels that reach production logs; debug is usually switched off there.
 _LEVELS = frozenset({"info", "warning", "warn", "error", "exception", "critical", "log", "msg"})
-_LOGGER = re.compile(r"(?i)(^|[._])(log|logger|logging|_?log\w*|audit\w*)$")
+_LOGGER = re.compile(r"(?i)(^|[._])(_?log\w*|audit\w*|get_?logger)$")
 _AUDIT = re.compile(r"(?i)audit")
 
 
@@ -33,43 +33,46 @@ class UnauditedWrite(PythonRule):
     def finish(self) -> None:
         calls = self.context.analysis(MaintainXCalls)
         audited: dict[cst.CSTNode, bool] = {}
+        configured = self.context.settings.short_names(self.context.settings.audit_functions)
         for mx in calls.calls():
-            if mx.verb not in _WRITES:
+            # A generic request helper (the path is a parameter) cannot say what it writes: its callers do.
+            if mx.verb not in _WRITES or mx.path is None or mx.path_parameter:
                 continue
             scope = calls.scope_of(mx.call)
-            owner = (
-                next((s.node for s in scope.chain() if isinstance(s.node, cst.FunctionDef)), None)
-                if scope
-                else None
+            functions = (
+                (s.node for s in scope.chain() if isinstance(s.node, cst.FunctionDef)) if scope else ()
             )
-            if owner is None:
-                owner = self.context.module
+            owner = next(functions, None) or self.context.module
             if owner not in audited:
-                audited[owner] = _audits(owner)
+                audited[owner] = _audits(owner, configured)
             if not audited[owner]:
-                path = (mx.path or "(a run-time path)").replace("{}", "<id>")
+                path = mx.path.replace("{}", "<id>")
                 self.report(mx.call, verb=mx.verb, path=path)
 
 
-def _audits(owner: cst.CSTNode) -> bool:
+def _audits(owner: cst.CSTNode, configured: frozenset[str]) -> bool:
     """Whether ``owner`` (a function, or module code) leaves a record: an ``@audit...`` decorator, an
-    ``audit...(...)`` call, or a logger call at info level or above that carries a value (an f-string
-    placeholder, a %-argument, ``extra=`` or keyword fields), not just a constant message."""
+    ``audit...(...)`` call or one of ``[tool.mxlint.maintainx] audit-functions``, or a logger call at
+    info level or above that carries a value (an f-string placeholder, a %-argument, ``extra=`` or
+    keyword fields), not just a constant message."""
     if isinstance(owner, cst.FunctionDef):
         for decorator in owner.decorators:
             target = decorator.decorator
             name = dotted(target.func if isinstance(target, cst.Call) else target) or ""
-            if _AUDIT.search(name):
+            if _AUDIT.search(name) or name.rsplit(".", 1)[-1] in configured:
                 return True
     nested = (cst.FunctionDef, cst.ClassDef)
     for node in syntax.walk(owner, lambda n: isinstance(n, nested) and n is not owner):
         if not isinstance(node, cst.Call):
             continue
         name = dotted(node.func) or ""
-        if _AUDIT.search(name.rsplit(".", 1)[-1]):
+        if _AUDIT.search(name.rsplit(".", 1)[-1]) or name.rsplit(".", 1)[-1] in configured:
             return True
-        head, _, method = name.rpartition(".")
-        if method in _LEVELS and _LOGGER.search(head) and _carries_value(node):
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _LEVELS:
+            continue
+        receiver = func.value.func if isinstance(func.value, cst.Call) else func.value  # getLogger().info
+        if _LOGGER.search(dotted(receiver) or "") and _carries_value(node):
             return True
     return False
 
