@@ -81,6 +81,13 @@ class _Checker:
             kinds |= COMMENT_KINDS
         return kinds
 
+    def wants(self, source: SourceFile) -> bool:
+        """Whether any enabled rule looks at ``source``: a text rule about READMEs never reads images."""
+        if self.plan.file_rules and BARE_IGNORE in self.metas and source.kind in COMMENT_KINDS:
+            return True
+        rules = (rule for group in self.by_kind.get(source.kind, {}).values() for rule in group)
+        return any(rule.applies_to(source.relpath, self.plan.settings) for rule in rules)
+
     def check(self, source: SourceFile) -> FileOutcome:
         outcome = FileOutcome(source.relpath)
         try:
@@ -253,7 +260,7 @@ def run(
     """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects."""
     checker = _Checker(plan)
     kinds = checker.kinds()
-    selected = [source for source in sources if source.kind in kinds]
+    selected = [source for source in sources if source.kind in kinds and checker.wants(source)]
     outcomes: list[FileOutcome] = []
     pending = []
     for source in selected:
