@@ -8,7 +8,6 @@ import libcst as cst
 
 from mxlint.analysis import syntax
 from mxlint.analysis.maintainx import MaintainXCall, MaintainXCalls, trigger_pattern
-from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
@@ -122,7 +121,8 @@ def _guards(
 
 
 def _reads_status(expr: cst.BaseExpression) -> bool:
-    """``po["status"]``, ``po.get("status")``, ``po.status``, ``status``, ``current_status``."""
+    """A record's status field: ``po["status"]``, ``po.get("status")``, ``po.status``. A bare name is
+    left out: ``if new_status == "APPROVED"`` names the target, not the current status."""
     if isinstance(expr, cst.Subscript):
         index = expr.slice[0].slice if len(expr.slice) == 1 else None
         value = index.value if isinstance(index, cst.Index) else None
@@ -130,5 +130,4 @@ def _reads_status(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get":
         first = expr.args[0].value if expr.args else None
         return isinstance(first, cst.SimpleString) and first.evaluated_value == "status"
-    name = dotted(expr) or ""
-    return name.rsplit(".", 1)[-1].lower().endswith("status")
+    return isinstance(expr, cst.Attribute) and expr.attr.value == "status"
