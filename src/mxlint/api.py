@@ -131,4 +131,5 @@ def run(options: Options) -> RunResult:
         rules=rules,
         notifications=[*discovery.notifications, *outcome.notifications],
         files_checked=outcome.files_checked,
+        skipped=tuple(meta.id for meta in rules if not plan.runs(meta)),
     )

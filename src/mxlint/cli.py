@@ -20,7 +20,7 @@ from mxlint.config import FAIL_ON_CHOICES, ConfigError
 from mxlint.model import Priority
 
 # Kept here, not imported from the engine, so `--version`, `rules` and `explain` never load libcst.
-FORMATS = ("github", "json", "sarif", "text")
+FORMATS = ("github", "json", "markdown", "sarif", "text")
 SCOPES = ("auto", "files", "project", "all")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -5,6 +5,7 @@ Unknown keys are errors (exit 2) that name the key, so a typo never silently dis
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,13 @@ class Settings:
     circuit_breakers: tuple[str, ...] = ()
     rate_limiters: tuple[str, ...] = ()
     caches: tuple[str, ...] = ()
+    audit_functions: tuple[str, ...] = ()  # calls that record a write (MX112), by dotted name
+    state_stores: tuple[str, ...] = ()  # calls that persist sync state handed to them (MX304)
+
+    @staticmethod
+    def short_names(names: tuple[str, ...]) -> frozenset[str]:
+        """The last component of dotted names: how calls of configured helpers are matched."""
+        return frozenset(name.rsplit(".", 1)[-1] for name in names)
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,16 @@ def _rule_id(handle: str, key: str) -> str:
     return meta.id
 
 
+def _dotted_names(value: Any, key: str) -> tuple[str, ...]:
+    names = _strings(value, key)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name):
+            raise ConfigError(f"'{key}': {name!r} is not a dotted Python name (e.g. 'acme.audit.record')")
+    return names
+
+
 def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
-    known = {"base-urls", "clients"}
+    known = {"base-urls", "clients", "audit-functions", "state-stores"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
@@ -96,6 +112,8 @@ def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
     return Settings(
         maintainx_base_urls=(*Settings().maintainx_base_urls, *extra_urls),
         maintainx_clients=_strings(raw.get("clients", []), f"{prefix}.clients"),
+        audit_functions=_dotted_names(raw.get("audit-functions", []), f"{prefix}.audit-functions"),
+        state_stores=_dotted_names(raw.get("state-stores", []), f"{prefix}.state-stores"),
     )
 
 

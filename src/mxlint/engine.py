@@ -44,6 +44,10 @@ class Plan:
     file_rules: bool = True
     project_rules: bool = True
 
+    def runs(self, meta: RuleMeta) -> bool:
+        """Whether the scope lets ``meta`` run: project rules only over folders, file rules over files."""
+        return self.project_rules if meta.scope is Scope.PROJECT else self.file_rules
+
 
 @dataclass
 class FileOutcome:
@@ -65,19 +69,24 @@ class _Checker:
         self.by_kind: dict[FileKind, dict[type[Rule], list[type[Rule]]]] = {}
         for meta in plan.rules:
             cls = classes.get(meta.id)
-            if cls is None or not self._runs(meta):
+            if cls is None or not plan.runs(meta):
                 continue
             for kind in meta.kinds:
-                self.by_kind.setdefault(kind, {}).setdefault(cls.base(), []).append(cls)
-
-    def _runs(self, meta: RuleMeta) -> bool:
-        return self.plan.project_rules if meta.scope is Scope.PROJECT else self.plan.file_rules
+                runner = cls.runner(kind)
+                self.by_kind.setdefault(kind, {}).setdefault(runner.base(), []).append(runner)
 
     def kinds(self) -> set[FileKind]:
         kinds = set(self.by_kind)
         if self.plan.file_rules and BARE_IGNORE in self.metas:
             kinds |= COMMENT_KINDS
         return kinds
+
+    def wants(self, source: SourceFile) -> bool:
+        """Whether any enabled rule looks at ``source``: a text rule about READMEs never reads images."""
+        if self.plan.file_rules and BARE_IGNORE in self.metas and source.kind in COMMENT_KINDS:
+            return True
+        rules = (rule for group in self.by_kind.get(source.kind, {}).values() for rule in group)
+        return any(rule.applies_to(source.relpath, self.plan.settings) for rule in rules)
 
     def check(self, source: SourceFile) -> FileOutcome:
         outcome = FileOutcome(source.relpath)
@@ -251,7 +260,7 @@ def run(
     """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects."""
     checker = _Checker(plan)
     kinds = checker.kinds()
-    selected = [source for source in sources if source.kind in kinds]
+    selected = [source for source in sources if source.kind in kinds and checker.wants(source)]
     outcomes: list[FileOutcome] = []
     pending = []
     for source in selected:

@@ -143,6 +143,8 @@ class RunResult:
     rules: list[RuleMeta]  # every rule enabled for the run, with effective priorities, sorted by id
     notifications: list[Notification] = field(default_factory=list)
     files_checked: int = 0
+    # Enabled rules that did not run: repository-level rules when only files are checked (--scope).
+    skipped: tuple[str, ...] = ()
 
     def rule(self, rule_id: str) -> RuleMeta:
         for meta in self.rules:

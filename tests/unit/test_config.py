@@ -49,6 +49,14 @@ def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
         ('select = ["MX999"]\n', "unknown rule selector 'MX999'"),
         ('[priority]\nMX401 = "high"\n', "'priority.MX401' must be P0, P1 or P2"),
         ("select = [\n", "is not valid TOML"),
+        (
+            '[maintainx]\naudit-functions = ["acme audit"]\n',
+            "'maintainx.audit-functions': 'acme audit' is not",
+        ),
+        (
+            '[maintainx]\nstate-stores = "x-y"\n',
+            "'maintainx.state-stores': 'x-y' is not a dotted Python name",
+        ),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -79,9 +87,13 @@ print-instead-of-logging = "P2"
 [maintainx]
 base-urls = ["maintainx-proxy.internal"]
 clients = ["acme.mx.Client"]
+audit-functions = ["acme.audit.record_change"]
+state-stores = ["acme.state.remember"]
 """,
         )
     )
+    assert loaded.settings.audit_functions == ("acme.audit.record_change",)
+    assert loaded.settings.state_stores == ("acme.state.remember",)
     assert loaded.priority == (("MX401", Priority.P2),)
     assert loaded.per_file_ignores == (("scripts/*.py", ("MX401",)),)
     assert loaded.settings.maintainx_base_urls == ("getmaintainx.com", "maintainx-proxy.internal")

@@ -376,7 +376,7 @@ def test_mx104_never_shows_the_value_in_any_format(lint) -> None:
 
 def test_a_helm_template_is_skipped_with_a_notification(lint) -> None:
     template = DEPLOYMENT.format(namespace="{{ .Release.Namespace }}")
-    result = lint({"chart/templates/app.yaml": template})
+    result = lint({"chart/templates/app.yaml": template}, scope="files")
     assert result.findings == []
     assert [(n.path, n.line) for n in result.notifications] == [("chart/templates/app.yaml", 5)]
 

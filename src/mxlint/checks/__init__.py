@@ -16,17 +16,27 @@ from mxlint.checks.kubernetes import (  # noqa: F401
     missing_readiness_probe,
     missing_resource_limits,
     scale_to_zero,
+    service_without_alert_rules,
+    sync_without_reconciliation_job,
 )
 from mxlint.checks.python import (  # noqa: F401
     client_per_call,
     http_call_without_timeout,
+    invalid_status_value,
+    logging_without_json_formatter,
     missing_circuit_breaker,
     missing_rate_limiter,
     missing_retry_backoff,
     page_size_out_of_range,
     polling_loop,
     print_instead_of_logging,
+    project_facts,
     retry_after_ignored,
+    sync_state_in_memory,
+    unaudited_write,
     uncached_static_lookup,
     unpaginated_list_call,
+)
+from mxlint.checks.text import (  # noqa: F401
+    docs_without_rollback_section,
 )

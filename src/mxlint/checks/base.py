@@ -35,6 +35,8 @@ def rule(rule_id: str) -> Callable[[R], R]:
         if rule_id in _RULES:
             raise ValueError(f"{rule_id} is registered twice ({_RULES[rule_id].__name__}, {cls.__name__})")
         cls.RULE_ID = rule_id
+        for part in cls.PARTS.values():
+            part.RULE_ID = rule_id  # a part records facts under its rule's id
         _RULES[rule_id] = cls
         return cls
 
@@ -97,6 +99,9 @@ class Rule:
     RULE_ID: ClassVar[str]
     KIND: ClassVar[FileKind]
     CONTEXT: ClassVar[type[FileContext]] = FileContext
+    # A repository-level rule may gather facts from kinds its own base cannot read: each such kind
+    # maps to a helper class of that kind's base (unregistered), which records under the rule's id.
+    PARTS: ClassVar[Mapping[FileKind, type[Rule]]] = {}
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
@@ -119,6 +124,11 @@ class Rule:
     def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
         """Run ``rules`` (all of this base's kind) over one file; each base knows its document."""
         raise NotImplementedError
+
+    @classmethod
+    def runner(cls, kind: FileKind) -> type[Rule]:
+        """The class that runs on files of ``kind``: a part, or the rule itself."""
+        return cls.PARTS.get(kind, cls)
 
     @classmethod
     def base(cls) -> type[Rule]:
