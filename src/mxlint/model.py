@@ -143,6 +143,7 @@ class RunResult:
     rules: list[RuleMeta]  # every rule enabled for the run, with effective priorities, sorted by id
     notifications: list[Notification] = field(default_factory=list)
     files_checked: int = 0
+    baselined: list[Finding] = field(default_factory=list)  # findings a --baseline file already holds
 
     def rule(self, rule_id: str) -> RuleMeta:
         for meta in self.rules:
