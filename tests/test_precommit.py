@@ -92,7 +92,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     write_files(root, SAMPLES)
     _git("init", "-q", ".", cwd=root, env=env)
     _git("add", "-A", cwd=root, env=env)
-    _git("commit", "-q", "-m", "samples", cwd=root, env=env)
+    _git("-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "samples", cwd=root, env=env)
     return root, env
 
 
