@@ -95,6 +95,17 @@ def cli() -> None:
     help="files: per-file rules; project: repository-level rules; auto: files when only files are named.",
 )
 @click.option("--sarif-category", default="mxlint/", show_default=True, help="SARIF automationDetails.id.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings this baseline file does not hold.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every current finding in this baseline file (then none is reported).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Print diagnostics, and tracebacks on internal errors.")
 def check(
@@ -110,6 +121,8 @@ def check(
     no_cache: bool,
     scope: str,
     sarif_category: str,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -131,6 +144,8 @@ def check(
             config=config,
             progress=progress,
             cache=not no_cache,
+            baseline=baseline_path,
+            write_baseline=write_baseline,
         )
         result = api.run(options)
     except (ConfigError, api.UsageError) as error:
@@ -138,6 +153,9 @@ def check(
     finally:
         progress.clear()
 
+    if write_baseline is not None and not quiet:
+        count = len(result.baselined)
+        click.echo(f"mxlint: wrote {count} finding{'' if count == 1 else 's'} to {write_baseline}", err=True)
     if verbose:
         for note in result.notifications:
             click.echo(f"mxlint: {note.path}: {note.message}", err=True)

@@ -145,6 +145,7 @@ class RunResult:
     files_checked: int = 0
     # Enabled rules that did not run: repository-level rules when only files are checked (--scope).
     skipped: tuple[str, ...] = ()
+    baselined: list[Finding] = field(default_factory=list)  # findings a --baseline file already holds
 
     def rule(self, rule_id: str) -> RuleMeta:
         for meta in self.rules:
