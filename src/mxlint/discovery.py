@@ -159,7 +159,11 @@ class Discovery:
     def _collect_one(self, path: Path) -> Iterator[SourceFile]:
         if path.is_symlink() and not self._inside_root(path):
             self.notifications.append(
-                Notification(self.relpath(path), "symbolic link points outside the scan root; not followed")
+                Notification(
+                    self.relpath(path),
+                    "symbolic link points outside the scan root; not followed",
+                    level="note",
+                )
             )
             return
         if path.is_dir():

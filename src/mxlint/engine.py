@@ -112,7 +112,9 @@ class _Checker:
                 base.check_file(rules, context)
             except SkippedSourceError as skipped:
                 self._drop(context, rules)
-                outcome.notifications.append(Notification(context.relpath, skipped.message, skipped.line))
+                outcome.notifications.append(
+                    Notification(context.relpath, skipped.message, skipped.line, level="note")
+                )
             except SourceError as error:
                 self._unchecked(context, outcome, rules, error.message, error.line, error.column)
             except Exception as error:  # a rule bug must not end the scan; it is reported instead

@@ -127,11 +127,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Notification:
-    """Something the tool itself could not do on a file (read or parse it)."""
+    """Something the tool itself could not do on a file (read or parse it), or chose not to."""
 
     path: str
     message: str
     line: int | None = None
+    # SARIF notification level: "error" for a file that went unchecked against the user's wish,
+    # "note" for one skipped on purpose (a Helm template, a link out of the scan root).
+    level: str = "error"
 
 
 @dataclass

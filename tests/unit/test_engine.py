@@ -211,3 +211,5 @@ def test_a_template_is_skipped_with_a_notification_and_bad_yaml_is_mx000(
         ("chart/templates/deploy.yaml", 4, "skipped"),
         ("k8s/bad.yaml", 4, "cannot parse YAML"),
     ]
+    # In SARIF a deliberate skip is a note; a file that failed to parse is an error.
+    assert [n.level for n in result.notifications] == ["note", "error"]
