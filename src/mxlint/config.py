@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,25 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """``[tool.mxlint.web]``: what the web-service rules (MX111, MX302, MX303, MX404-MX406) cannot see."""
+
+    webhook_paths: tuple[str, ...] = ()  # route path globs that receive MaintainX webhooks
+    signature_verifiers: tuple[str, ...] = ()  # functions that verify the signature and its timestamp
+    dedupe_functions: tuple[str, ...] = ()  # functions that record or check a webhook dedupe key
+    validators: tuple[str, ...] = ()  # functions that validate a request body against a schema
+    health_paths: tuple[str, ...] = ()  # extra route paths that count as a health (liveness) route
+    readiness_paths: tuple[str, ...] = ()  # extra route paths that count as a readiness route
+    metrics_modules: tuple[str, ...] = ()  # extra modules whose import counts as a metrics library
+
+
+@dataclass(frozen=True)
 class Settings:
     """What rules may read at run time. Small and picklable: it travels to every worker process."""
 
     maintainx_base_urls: tuple[str, ...] = ("getmaintainx.com",)
     maintainx_clients: tuple[str, ...] = ()
+    web: WebSettings = field(default_factory=WebSettings)
 
 
 @dataclass(frozen=True)
@@ -94,9 +108,32 @@ def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
     )
 
 
+_WEB_KEYS = {
+    "webhook-paths": "webhook_paths",
+    "signature-verifiers": "signature_verifiers",
+    "dedupe-functions": "dedupe_functions",
+    "validators": "validators",
+    "health-paths": "health_paths",
+    "readiness-paths": "readiness_paths",
+    "metrics-modules": "metrics_modules",
+}
+
+
+def _web(raw: Mapping[str, Any], prefix: str) -> WebSettings:
+    for key in raw:
+        if key not in _WEB_KEYS:
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    values = {_WEB_KEYS[key]: _strings(value, f"{prefix}.{key}") for key, value in raw.items()}
+    for key in ("health-paths", "readiness-paths", "webhook-paths"):
+        for path in values.get(_WEB_KEYS[key], ()):
+            if not path.startswith(("/", "*")):
+                raise ConfigError(f"'{prefix}.{key}': {path!r} must start with '/' (or a '*' glob)")
+    return WebSettings(**values)
+
+
 def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str = "") -> Config:
     """Build a :class:`Config` from the mxlint table; ``prefix`` names the table in error messages."""
-    known = {"select", "ignore", "fail-on", "exclude", "per-file-ignores", "priority", "maintainx"}
+    known = {"select", "ignore", "fail-on", "exclude", "per-file-ignores", "priority", "maintainx", "web"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}{key}'")
@@ -120,7 +157,10 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         exclude=_strings(raw.get("exclude", []), f"{prefix}exclude"),
         per_file_ignores=tuple(per_file),
         priority=tuple(priorities),
-        settings=_maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+        settings=replace(
+            _maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+            web=_web(_table(raw.get("web", {}), f"{prefix}web"), f"{prefix}web"),
+        ),
         source=source,
     )
 

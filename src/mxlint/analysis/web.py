@@ -29,6 +29,7 @@ is accepted or the methods are not known.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ import libcst as cst
 from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.scopes import Binding, ClassInfo, FunctionInfo, Scope, Scopes
+from mxlint.config import Settings
+from mxlint.sources import python as python_source
 
 if TYPE_CHECKING:  # a runtime import would be circular: rules import the analyses
     from mxlint.checks.base import PythonContext
@@ -139,10 +142,45 @@ class _Code:
     names: list[cst.Name] = field(default_factory=list)
 
 
+def trigger(settings: Settings, *also: str) -> re.Pattern[bytes]:
+    """Files that may declare routes: they name a web framework (or one of ``also``)."""
+    words = [*FRAMEWORKS, *also]
+    return re.compile(f"(?:{'|'.join(words)})".encode())
+
+
+def webhook_trigger(settings: Settings) -> re.Pattern[bytes]:
+    """Files that may hold a MaintainX webhook handler: they mention MaintainX, or, when webhook paths
+    are configured, they may declare routes."""
+    if settings.web.webhook_paths:
+        return trigger(settings, "(?i:maintainx)")
+    return re.compile(rb"(?i)maintainx")
+
+
+def configured(name: str, functions: tuple[str, ...]) -> bool:
+    """Whether the dotted call name ``name`` is one of the configured ``functions`` (matched by the
+    full name or by the last component, as a call in the file may use a short or local name)."""
+    short = name.rsplit(".", 1)[-1]
+    return any(name == wanted or short == wanted.rsplit(".", 1)[-1] for wanted in functions)
+
+
+@dataclass(frozen=True, eq=False)
+class Webhook:
+    """A MaintainX webhook handler: the route, the handler and the code it runs (helpers included)."""
+
+    route: Route
+    handler: FunctionInfo
+    code: list[FunctionInfo]
+    reads: list[BodyRead]
+
+
+_SIGNATURE_HEADER = re.compile(r"(?i)x[-_]maintainx[-_]webhook")
+
+
 class WebRoutes:
     """Per-file analysis; ``context.analysis(WebRoutes)``. See the module docstring."""
 
     def __init__(self, context: PythonContext) -> None:
+        self.context = context
         self.scopes: Scopes = context.analysis(Scopes)
         self.frameworks = {
             FRAMEWORKS[root]
@@ -156,6 +194,40 @@ class WebRoutes:
             return
         self._find_routes()
         self._find_views()
+
+    def webhooks(self) -> list[Webhook]:
+        """The file's MaintainX webhook handlers, one per handler function.
+
+        MaintainX delivers by POST, so the route must accept POST, and then one of: its code reads an
+        ``x-maintainx-webhook-*-signature`` header; its path matches ``[tool.mxlint.web]
+        webhook-paths``; or it reads the request body and its path or function name contains
+        ``maintainx``, or contains ``hook`` in a file that mentions MaintainX.
+        """
+        found: list[Webhook] = []
+        seen: set[FunctionInfo] = set()
+        mentions = re.search(rb"(?i)maintainx", self.context.data) is not None
+        globs = self.context.settings.web.webhook_paths
+        for route in self.routes:
+            handler = route.handler
+            if handler is None or handler in seen or not route.accepts("POST"):
+                continue
+            code = self.code(handler)
+            reads = self.body_reads(handler, route)
+            texts = [(route.path or "").lower(), handler.node.name.value.lower()]
+            if any(_SIGNATURE_HEADER.search(text) for text in self.strings(code)):
+                pass
+            elif route.path is not None and any(fnmatch.fnmatchcase(route.path, glob) for glob in globs):
+                pass
+            elif not reads or not any("maintainx" in t or (mentions and "hook" in t) for t in texts):
+                continue
+            seen.add(handler)
+            found.append(Webhook(route, handler, code, reads))
+        return found
+
+    def lines(self, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, int]:
+        """First lines of ``nodes`` (one targeted code generation for all of them)."""
+        spans = python_source.locate(self.context.module, nodes)
+        return {node: span.line for node, span in spans.items()}
 
     # --- names --------------------------------------------------------------------------------
 
@@ -633,3 +705,58 @@ _ROUTE_SEGMENT = re.compile(r"[^/]+")
 def segments(path: str) -> list[str]:
     """Path segments with regex anchors and converters removed: ``^ready/?$`` -> ["ready"]."""
     return [part.strip("^$?") for part in _ROUTE_SEGMENT.findall(path) if part.strip("^$?")]
+
+
+HEALTH_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "health-check", "livez", "liveness"})
+READY_SEGMENTS = frozenset({"ready", "readyz", "readiness"})
+# Libraries that serve health and readiness routes themselves (django-health-check, flask-healthz,
+# fastapi-health, py-healthcheck), imported or included (Django ``include("health_check.urls")``).
+HEALTH_LIBRARIES = frozenset({"health_check", "flask_healthz", "fastapi_health", "healthcheck"})
+
+
+@dataclass(frozen=True)
+class Service:
+    """What a file contributes to the repository-level route rules (picklable)."""
+
+    line: int  # where the app is built, else the first route declared
+    app: bool  # the file builds an app (FastAPI(), Flask(__name__), web.Application(), Starlette())
+    health: bool
+    ready: bool
+    metrics: bool  # a /metrics route
+    unknown: bool  # a route declared here whose path is not a literal: it could be any of them
+
+
+def service(context: PythonContext) -> Service | None:
+    """The file's routes as a :class:`Service`, or None when it declares none (``context.analysis``)."""
+    web: WebRoutes = context.analysis(WebRoutes)
+    if not web.routes:
+        return None
+    web_settings = context.settings.web
+    health = ready = metrics = unknown = False
+    for route in web.routes:
+        if route.include is not None:
+            library = route.include.split(".")[0]
+            health = health or library in HEALTH_LIBRARIES
+            ready = ready or library in HEALTH_LIBRARIES
+            metrics = metrics or library == "django_prometheus"
+            continue
+        declared = not isinstance(route.node, cst.FunctionDef)  # a view routed elsewhere is not
+        if route.path is None:
+            unknown = unknown or declared
+            name = route.handler.node.name.value.lower() if route.handler else ""
+            health = health or name in HEALTH_SEGMENTS
+            ready = ready or name in READY_SEGMENTS
+            continue
+        parts = {part.lower() for part in segments(route.path)}
+        health = health or bool(parts & HEALTH_SEGMENTS) or _matches(route.path, web_settings.health_paths)
+        ready = ready or bool(parts & READY_SEGMENTS) or _matches(route.path, web_settings.readiness_paths)
+        metrics = metrics or "metrics" in parts
+    if web._roots() & HEALTH_LIBRARIES:
+        health = ready = True
+    anchors = web.apps or [route.node for route in web.routes]
+    lines = web.lines(anchors)
+    return Service(min(lines.values()), bool(web.apps), health, ready, metrics, unknown)
+
+
+def _matches(path: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path.rstrip("/"), glob) for glob in globs)

@@ -9,4 +9,6 @@ from mxlint.checks.python import (  # noqa: F401
     print_instead_of_logging,
     retry_after_ignored,
     unpaginated_list_call,
+    webhook_not_idempotent,
+    webhook_signature_unverified,
 )
