@@ -760,3 +760,10 @@ def service(context: PythonContext) -> Service | None:
 
 def _matches(path: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path.rstrip("/"), glob) for glob in globs)
+
+
+def service_anchor(facts: list[tuple[str, Service]]) -> tuple[str, int]:
+    """Where a repository-level route finding goes: the file that builds the app (first by path), else
+    the first file declaring routes, at that line."""
+    path, found = min(facts, key=lambda item: (not item[1].app, item[0]))
+    return path, found.line
