@@ -49,6 +49,9 @@ def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
         ('select = ["MX999"]\n', "unknown rule selector 'MX999'"),
         ('[priority]\nMX401 = "high"\n', "'priority.MX401' must be P0, P1 or P2"),
         ("select = [\n", "is not valid TOML"),
+        ('[web]\nhealth_paths = ["/ping"]\n', "unknown configuration key 'web.health_paths'"),
+        ('[web]\nhealth-paths = "ping"\n', "'web.health-paths': 'ping' must start with '/'"),
+        ('[web]\nvalidators = [1]\n', "'web.validators' must be a list of strings"),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -87,3 +90,29 @@ clients = ["acme.mx.Client"]
     assert loaded.settings.maintainx_base_urls == ("getmaintainx.com", "maintainx-proxy.internal")
     assert loaded.settings.maintainx_clients == ("acme.mx.Client",)
     assert loaded.exclude == ("legacy/**",)
+
+
+def test_web_keys(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / "pyproject.toml",
+            """
+[tool.mxlint.web]
+webhook-paths = ["/hooks/mx/*"]
+signature-verifiers = ["acme.hooks.verify"]
+dedupe-functions = ["acme.store.first_delivery"]
+validators = ["acme.schemas.parse_event"]
+health-paths = ["/ping"]
+readiness-paths = ["/status/*"]
+metrics-modules = ["acme.metrics"]
+""",
+        )
+    )
+    web = loaded.settings.web
+    assert web.webhook_paths == ("/hooks/mx/*",)
+    assert web.signature_verifiers == ("acme.hooks.verify",)
+    assert web.dedupe_functions == ("acme.store.first_delivery",)
+    assert web.validators == ("acme.schemas.parse_event",)
+    assert web.health_paths == ("/ping",) and web.readiness_paths == ("/status/*",)
+    assert web.metrics_modules == ("acme.metrics",)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)

@@ -102,7 +102,9 @@ _VIEW_BASES = frozenset(
 _GLOBAL_REQUESTS = frozenset({"flask.request", "quart.request"})
 _DJANGO_METHOD_DECORATORS = {"require_POST": ("POST",), "require_GET": ("GET",), "require_safe": ("GET",)}
 _DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "Any", "object"})
-_JSON_LOADERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads"})
+_JSON_LOADERS = frozenset(
+    {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads"}
+)
 _MAX_DEPTH = 12
 
 
@@ -214,11 +216,10 @@ class WebRoutes:
             code = self.code(handler)
             reads = self.body_reads(handler, route)
             texts = [(route.path or "").lower(), handler.node.name.value.lower()]
-            if any(_SIGNATURE_HEADER.search(text) for text in self.strings(code)):
-                pass
-            elif route.path is not None and any(fnmatch.fnmatchcase(route.path, glob) for glob in globs):
-                pass
-            elif not reads or not any("maintainx" in t or (mentions and "hook" in t) for t in texts):
+            signed = any(_SIGNATURE_HEADER.search(text) for text in self.strings(code))
+            listed = route.path is not None and any(fnmatch.fnmatchcase(route.path, glob) for glob in globs)
+            named = any("maintainx" in text or (mentions and "hook" in text) for text in texts)
+            if not (signed or listed or (reads and named)):
                 continue
             seen.add(handler)
             found.append(Webhook(route, handler, code, reads))
@@ -379,7 +380,9 @@ class WebRoutes:
         framework, path_at, handler_at = _ROUTE_FUNCTIONS[name]
         args = _positional(call)
         path = self.string(args[path_at], scope) if len(args) > path_at else None
-        handler_node = args[handler_at] if len(args) > handler_at else _kw(call, "endpoint", "view", "handler")
+        handler_node = (
+            args[handler_at] if len(args) > handler_at else _kw(call, "endpoint", "view", "handler")
+        )
         methods: frozenset[str] | None = None
         verb = name.rsplit(".", 1)[-1]
         if framework == "aiohttp":
@@ -394,9 +397,9 @@ class WebRoutes:
                 methods = frozenset({"GET"})
         if framework == "django":
             path = "/" + path.lstrip("^/") if path is not None else None
-            if isinstance(handler_node, cst.Call) and (self.qualified(handler_node.func, scope) or "").endswith(
-                ".include"
-            ):
+            if isinstance(handler_node, cst.Call) and (
+                self.qualified(handler_node.func, scope) or ""
+            ).endswith(".include"):
                 module = self.string(_positional(handler_node)[0], scope) if handler_node.args else None
                 self.routes.append(Route(framework, call, path, None, None, include=module or ""))
                 return
@@ -470,7 +473,11 @@ class WebRoutes:
         kind = self.qualified(annotation, function.outer) if annotation is not None else None
         if kind in REQUEST_TYPES:
             return FRAMEWORKS[kind.split(".")[0]], methods
-        if "django" in self.frameworks and first.name.value == "request" and (decorated or annotation is None):
+        if (
+            "django" in self.frameworks
+            and first.name.value == "request"
+            and (decorated or annotation is None)
+        ):
             return "django", methods
         return None
 
@@ -593,7 +600,9 @@ class WebRoutes:
             elif handler and index == 0 and annotation is None and "fastapi" not in self.frameworks:
                 names.add(param.name.value)  # aiohttp, Starlette and Django pass the request first
         for name in ("request", "req"):
-            if any(b.kind == "import" and b.qualified in _GLOBAL_REQUESTS for b in function.scope.lookup(name)):
+            if any(
+                b.kind == "import" and b.qualified in _GLOBAL_REQUESTS for b in function.scope.lookup(name)
+            ):
                 names.add(name)
         return names
 
@@ -647,9 +656,13 @@ def _is_request(node: cst.BaseExpression, requests: set[str], function: Function
     if isinstance(node, cst.Name):
         return node.value in requests
     if isinstance(node, cst.Attribute):
-        if node.attr.value == "request" and isinstance(node.value, cst.Name):  # aiohttp views: self.request
-            if any(b.kind == "self" for b in function.scope.lookup(node.value.value)):
-                return True
+        receiver = node.value
+        if (  # aiohttp class-based views: self.request
+            node.attr.value == "request"
+            and isinstance(receiver, cst.Name)
+            and any(b.kind == "self" for b in function.scope.lookup(receiver.value))
+        ):
+            return True
         return web.qualified(node, function.scope) in _GLOBAL_REQUESTS  # flask.request.json
     return False
 
@@ -759,7 +772,9 @@ def service(context: PythonContext) -> Service | None:
 
 
 def _matches(path: str, globs: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path.rstrip("/"), glob) for glob in globs)
+    return any(
+        fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path.rstrip("/"), glob) for glob in globs
+    )
 
 
 def service_anchor(facts: list[tuple[str, Service]]) -> tuple[str, int]:

@@ -38,12 +38,16 @@ class MissingMetrics(PythonRule):
     def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
         modules = {name.split(".")[0] for name in (*METRICS_MODULES, *settings.web.metrics_modules)}
         words = [*FRAMEWORKS, *sorted(modules)]
-        return re.compile(f"(?:{'|'.join(map(re.escape, words))})|{trigger_pattern(settings).pattern.decode()}".encode())
+        return re.compile(
+            f"(?:{'|'.join(map(re.escape, words))})|{trigger_pattern(settings).pattern.decode()}".encode()
+        )
 
     def finish(self) -> None:
         modules = (*METRICS_MODULES, *self.context.settings.web.metrics_modules)
         imported = (binding.qualified or "" for binding in self.context.analysis(Scopes).imports)
-        metrics = any(name == module or name.startswith(module + ".") for name in imported for module in modules)
+        metrics = any(
+            name == module or name.startswith(module + ".") for name in imported for module in modules
+        )
         maintainx = bool(trigger_pattern(self.context.settings).search(self.context.data)) and bool(
             self.context.analysis(MaintainXCalls).calls()
         )

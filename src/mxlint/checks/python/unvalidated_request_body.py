@@ -22,9 +22,13 @@ _VALIDATING_METHODS = frozenset(
         "iter_errors",
     }
 )  # fmt: skip
-_VALIDATING_FUNCTIONS = frozenset({"pydantic.parse_obj_as", "jsonschema.validate", "msgspec.convert", "cattrs.structure"})
+_VALIDATING_FUNCTIONS = frozenset(
+    {"pydantic.parse_obj_as", "jsonschema.validate", "msgspec.convert", "cattrs.structure"}
+)
 # Modules whose load/loads parse text instead of validating data.
-_PARSERS = frozenset({"json", "orjson", "ujson", "simplejson", "rapidjson", "yaml", "pickle", "marshal", "tomllib", "toml"})
+_PARSERS = frozenset(
+    {"json", "orjson", "ujson", "simplejson", "rapidjson", "yaml", "pickle", "marshal", "tomllib", "toml"}
+)
 _MODEL_BASES = re.compile(r"(^|\.)(BaseModel|Schema|Struct|Serializer|ModelSerializer|TypedDict)$")
 _MODEL_DECORATORS = frozenset({"dataclass", "define", "frozen", "mutable", "s", "attrs", "dataclass_json"})
 
@@ -76,7 +80,9 @@ def _is_model(web: WebRoutes, name: str, function: FunctionInfo) -> bool:
     for binding in function.scope.lookup(name):
         if binding.kind == "class" and isinstance(binding.info, ClassInfo):
             info = binding.info
-            bases = (web.qualified(base.value, info.outer) or dotted(base.value) or "" for base in info.node.bases)
+            bases = (
+                web.qualified(base.value, info.outer) or dotted(base.value) or "" for base in info.node.bases
+            )
             if any(_MODEL_BASES.search(base) for base in bases):
                 return True
             for decorator in info.node.decorators:

@@ -15,11 +15,23 @@ from mxlint.config import Settings
 # A call or decorator named like a dedupe step: is_duplicate(), store.seen(key), @idempotent.
 _DEDUPE_NAME = re.compile(r"(?i)idempot|dedup|duplicate|seen|already|processed|replay")
 # Store operations that check and record in one step, or check membership.
-_STORE_CHECKS = frozenset({"exists", "setnx", "sismember", "sadd", "hsetnx", "get_or_create", "on_conflict_do_nothing"})
-_SQL_UPSERT = re.compile(r"(?i)on\s+conflict|insert\s+or\s+ignore|insert\s+ignore|on\s+duplicate\s+key|not\s+exists")
+_STORE_CHECKS = frozenset(
+    {"exists", "setnx", "sismember", "sadd", "hsetnx", "get_or_create", "on_conflict_do_nothing"}
+)
+_SQL_UPSERT = re.compile(
+    r"(?i)on\s+conflict|insert\s+or\s+ignore|insert\s+ignore|on\s+duplicate\s+key|not\s+exists"
+)
 # Payload fields that make a dedupe key with the entity id (MaintainX payloads carry no event id).
 _KEY_FIELDS = frozenset({"occurredAt", "occurred_at"})
-_LITERALS = (cst.List, cst.Tuple, cst.Set, cst.Dict, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+_LITERALS = (
+    cst.List,
+    cst.Tuple,
+    cst.Set,
+    cst.Dict,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.FormattedString,
+)
 
 
 @rule("MX302")
@@ -43,9 +55,12 @@ class WebhookNotIdempotent(PythonRule):
 def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) -> bool:
     """A dedupe step by name, or a dedupe key (entity id + occurredAt, the signature, a body hash)
     together with a store check (``in``, ``exists``, ``setnx``, ``INSERT ... ON CONFLICT``...)."""
-    if any(_DEDUPE_NAME.search(dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "")
-           for d in webhook.handler.node.decorators):  # fmt: skip
-        return True
+    for decorator in webhook.handler.node.decorators:  # @idempotent, @dedupe(key=...)
+        target = (
+            decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        )
+        if _DEDUPE_NAME.search(dotted(target) or ""):
+            return True
     key = store = False
     for function in webhook.code:
         code = web.own_code(function)
@@ -58,7 +73,8 @@ def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) 
             nx = short == "set" and keyword(call, "nx") is not None
             store = store or short in _STORE_CHECKS or nx
         strings = list(web.strings([function]))
-        key = key or any(text in _KEY_FIELDS for text in strings) or "occurred_at" in {a.attr.value for a in code.attributes}
+        key = key or any(text in _KEY_FIELDS for text in strings)
+        key = key or any(attribute.attr.value in _KEY_FIELDS for attribute in code.attributes)
         key = key or any(text.lower().startswith("x-maintainx-webhook") for text in strings)
         store = store or any(_SQL_UPSERT.search(text) for text in strings)
         store = store or any(_membership(comparison) for comparison in code.comparisons)

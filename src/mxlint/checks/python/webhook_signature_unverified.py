@@ -31,7 +31,9 @@ UNVERIFIED = (
     "compared with hmac.compare_digest): anyone can post forged events"
 )
 WRONG_DIGEST = "signs with {digest}; MaintainX signs with HMAC-SHA256, so no genuine event verifies"
-EQUALS = "compares the signature with `==`/`!=`, which leaks timing (a timing attack); use hmac.compare_digest"
+EQUALS = (
+    "compares the signature with `==`/`!=`, which leaks timing (a timing attack); use hmac.compare_digest"
+)
 NO_COMPARE = "computes the HMAC but never compares it with hmac.compare_digest"
 NO_TOLERANCE = (
     "verifies the signature but never checks its timestamp `t` against the current time: a captured "
@@ -64,7 +66,9 @@ def _problem(web: WebRoutes, code: list[FunctionInfo], verifiers: tuple[str, ...
     wrong: str | None = None
     for function in code:
         own = web.own_code(function)
-        names = {call: web.qualified(call.func, function.scope) or dotted(call.func) or "" for call in own.calls}
+        names = {
+            call: web.qualified(call.func, function.scope) or dotted(call.func) or "" for call in own.calls
+        }
         if verifiers and any(configured(name, verifiers) for name in names.values()):
             return None
         for call, name in names.items():
@@ -106,7 +110,9 @@ def _digest(web: WebRoutes, call: cst.Call, function: FunctionInfo) -> str | Non
     return text if text is not None and text.lower().replace("-", "") != "sha256" else None
 
 
-def _tainted(assignments: list[tuple[cst.BaseExpression, cst.BaseExpression]], calls: set[cst.Call]) -> set[str]:
+def _tainted(
+    assignments: list[tuple[cst.BaseExpression, cst.BaseExpression]], calls: set[cst.Call]
+) -> set[str]:
     """Names assigned (transitively) from an expression holding one of ``calls``."""
     names: set[str] = set()
     changed = bool(calls)
@@ -123,6 +129,7 @@ def _mentions(node: cst.CSTNode, calls: set[cst.Call], names: set[str]) -> bool:
     if not calls and not names:
         return False
     return any(
-        (isinstance(child, cst.Call) and child in calls) or (isinstance(child, cst.Name) and child.value in names)
+        (isinstance(child, cst.Call) and child in calls)
+        or (isinstance(child, cst.Name) and child.value in names)
         for child in syntax.walk(node)
     )
