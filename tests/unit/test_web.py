@@ -242,7 +242,9 @@ def test_body_reads_per_framework() -> None:
         app = FastAPI()
 
         @app.post("/a")
-        async def a(request: Request, order: Order, extra: dict, raw: dict = Body(...), q: str = "", h: str = Header()):
+        async def a(
+            request: Request, order: Order, extra: dict, raw: dict = Body(...), q: str = "", h: str = Header()
+        ):
             return await request.json(), await request.body()
         """
     ) == [
