@@ -51,7 +51,7 @@ def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
         ("select = [\n", "is not valid TOML"),
         ('[web]\nhealth_paths = ["/ping"]\n', "unknown configuration key 'web.health_paths'"),
         ('[web]\nhealth-paths = "ping"\n', "'web.health-paths': 'ping' must start with '/'"),
-        ('[web]\nvalidators = [1]\n', "'web.validators' must be a list of strings"),
+        ("[web]\nvalidators = [1]\n", "'web.validators' must be a list of strings"),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
