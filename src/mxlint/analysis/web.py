@@ -487,7 +487,12 @@ class WebRoutes:
         if function not in self._code:
             code = self._code[function] = _Code()
             prune = _nested(function.node)
-            for node in syntax.walk(function.node.body, prune):
+            # The body, and parameter defaults and decorators: FastAPI's Depends(verify_signature),
+            # a @verify_signature decorator of the file.
+            roots: list[cst.CSTNode] = [function.node.body, *(d.decorator for d in function.node.decorators)]
+            params = function.node.params
+            roots += [p.default for p in (*params.params, *params.kwonly_params) if p.default is not None]
+            for node in (node for root in roots for node in syntax.walk(root, prune)):
                 if isinstance(node, cst.Call):
                     code.calls.append(node)
                 elif isinstance(node, cst.Attribute):
@@ -508,8 +513,9 @@ class WebRoutes:
         return self._code[function]
 
     def code(self, handler: FunctionInfo) -> list[FunctionInfo]:
-        """``handler`` and the functions of this file it calls or hands on (``add_task(process, x)``),
-        transitively: module functions by name, methods through ``self``."""
+        """``handler`` and the functions of this file it calls or hands on (``add_task(process, x)``,
+        ``Depends(verify)``, a decorator), transitively: module functions by name, methods through
+        ``self``."""
         found = [handler]
         seen = {handler}
         index = 0
@@ -561,7 +567,7 @@ class WebRoutes:
         reads: list[BodyRead] = []
         framework = route.framework if route else None
         for index, function in enumerate(self.code(handler)):
-            requests = self._requests(function, handler=index == 0)
+            requests = self._requests(function, framework if index == 0 else None)
             if index == 0 and framework == "fastapi":
                 reads.extend(self._body_params(function))
             raw_names: set[str] = set()
@@ -586,8 +592,9 @@ class WebRoutes:
         reads.sort(key=lambda read: read.kind != "json")  # stable: JSON reads first, in source order
         return reads
 
-    def _requests(self, function: FunctionInfo, handler: bool) -> set[str]:
-        """Names that hold the request in ``function``: its request parameter, or flask's global."""
+    def _requests(self, function: FunctionInfo, framework: str | None) -> set[str]:
+        """Names that hold the request in ``function`` (a handler of ``framework``, or a helper when
+        None): its request parameter, or Flask's global."""
         names: set[str] = set()
         params = [*function.node.params.posonly_params, *function.node.params.params]
         if params and function.outer.kind == "class":
@@ -597,7 +604,7 @@ class WebRoutes:
             kind = self.qualified(annotation, function.outer) if annotation is not None else None
             if kind in REQUEST_TYPES or param.name.value in ("request", "req"):
                 names.add(param.name.value)
-            elif handler and index == 0 and annotation is None and "fastapi" not in self.frameworks:
+            elif index == 0 and annotation is None and framework in ("aiohttp", "starlette", "django"):
                 names.add(param.name.value)  # aiohttp, Starlette and Django pass the request first
         for name in ("request", "req"):
             if any(
