@@ -435,6 +435,8 @@ class WebRoutes:
     def _find_views(self) -> None:
         """Views routed elsewhere: request-first functions and class-based views of the file."""
         routed = {route.handler for route in self.routes if route.handler is not None}
+        # A function a handler of the file calls or depends on is a helper, not a view.
+        helpers = {helper for handler in routed for helper in self.code(handler)}
         for info in self.scopes.classes.values():
             bases = {self.qualified(base.value, info.outer) for base in info.node.bases}
             if bases & _VIEW_BASES:
@@ -443,13 +445,16 @@ class WebRoutes:
                     if method not in routed:
                         routed.add(method)
                         self.routes.append(Route(framework, method.node, None, frozenset({verb}), method))
+        views = []
         for function in self.scopes.functions.values():
-            if function in routed or function.outer.kind != "module":
+            if function in helpers or function.outer.kind != "module":
                 continue
             view = self._view_framework(function)
             if view is not None:
-                framework, methods = view
-                self.routes.append(Route(framework, function.node, None, methods, function))
+                views.append(Route(view[0], function.node, None, view[1], function))
+        # A request-first function another view calls (``_payload(request)``) is a helper too.
+        called = {helper for route in views for helper in self.code(route.handler)[1:]}  # type: ignore[arg-type]
+        self.routes.extend(route for route in views if route.handler not in called)
 
     def _view_framework(self, function: FunctionInfo) -> tuple[str, frozenset[str] | None] | None:
         methods: frozenset[str] | None = None
@@ -465,6 +470,8 @@ class WebRoutes:
                 methods, decorated = self._strings(args[0], function.outer) if args else None, True
             elif name == "csrf_exempt":
                 decorated = True
+            else:  # an exception handler, a middleware, a test fixture: not a view
+                return None
         params = [*function.node.params.posonly_params, *function.node.params.params]
         if not params:
             return None
