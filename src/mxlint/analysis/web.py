@@ -101,7 +101,14 @@ _VIEW_BASES = frozenset(
 )  # fmt: skip
 _GLOBAL_REQUESTS = frozenset({"flask.request", "quart.request"})
 _DJANGO_METHOD_DECORATORS = {"require_POST": ("POST",), "require_GET": ("GET",), "require_safe": ("GET",)}
-_DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "Any", "object"})
+_DICT_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
+# FastAPI parameters it fills itself, never from the body.
+_INJECTED = frozenset(
+    {
+        "str", "int", "float", "bool", "bytes", "UUID", "BackgroundTasks", "Response", "WebSocket",
+        "HTTPConnection", "SecurityScopes", "Any", "object",
+    }
+)  # fmt: skip
 _JSON_LOADERS = frozenset(
     {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads"}
 )
@@ -660,7 +667,7 @@ class WebRoutes:
             short = qualified.rsplit(".", 1)[-1]
             if short in _DICT_TYPES:
                 yield BodyRead(param, "json", function)
-            elif qualified in REQUEST_TYPES or short in ("str", "int", "float", "bool", "bytes", "UUID"):
+            elif qualified in REQUEST_TYPES or short in _INJECTED:
                 continue
             elif name[:1].isupper() or default_name == "Body":
                 yield BodyRead(param, "model", function)
