@@ -758,6 +758,7 @@ class Service:
     ready: bool
     metrics: bool  # a /metrics route
     unknown: bool  # a route declared here whose path is not a literal: it could be any of them
+    declared: bool = True  # routes are declared here, not only views routed from another file
 
 
 def service(context: PythonContext) -> Service | None:
@@ -787,9 +788,9 @@ def service(context: PythonContext) -> Service | None:
         metrics = metrics or "metrics" in parts
     if web._roots() & HEALTH_LIBRARIES:
         health = ready = True
-    anchors = web.apps or [route.node for route in web.routes]
-    lines = web.lines(anchors)
-    return Service(min(lines.values()), bool(web.apps), health, ready, metrics, unknown)
+    declared = [route.node for route in web.routes if not isinstance(route.node, cst.FunctionDef)]
+    lines = web.lines(web.apps or declared or [route.node for route in web.routes])
+    return Service(min(lines.values()), bool(web.apps), health, ready, metrics, unknown, bool(declared))
 
 
 def _matches(path: str, globs: tuple[str, ...]) -> bool:
@@ -800,6 +801,6 @@ def _matches(path: str, globs: tuple[str, ...]) -> bool:
 
 def service_anchor(facts: list[tuple[str, Service]]) -> tuple[str, int]:
     """Where a repository-level route finding goes: the file that builds the app (first by path), else
-    the first file declaring routes, at that line."""
-    path, found = min(facts, key=lambda item: (not item[1].app, item[0]))
+    the first file declaring routes (a Django ``urls.py``), else the first with views, at that line."""
+    path, found = min(facts, key=lambda item: (not item[1].app, not item[1].declared, item[0]))
     return path, found.line
