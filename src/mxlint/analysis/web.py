@@ -407,7 +407,8 @@ class WebRoutes:
             if isinstance(handler_node, cst.Call) and (
                 self.qualified(handler_node.func, scope) or ""
             ).endswith(".include"):
-                module = self.string(_positional(handler_node)[0], scope) if handler_node.args else None
+                included = _positional(handler_node)
+                module = self.string(included[0], scope) if included else None
                 self.routes.append(Route(framework, call, path, None, None, include=module or ""))
                 return
         self._add(framework, call, path, methods, handler_node, scope)
@@ -613,7 +614,7 @@ class WebRoutes:
         params = [*function.node.params.posonly_params, *function.node.params.params]
         if params and function.outer.kind == "class":
             params = params[1:]
-        for index, param in enumerate(params):
+        for index, param in enumerate([*params, *function.node.params.kwonly_params]):
             annotation = param.annotation.annotation if param.annotation else None
             kind = self.qualified(annotation, function.outer) if annotation is not None else None
             if kind in REQUEST_TYPES or param.name.value in ("request", "req"):
