@@ -47,6 +47,11 @@ class Settings:
 
     maintainx_base_urls: tuple[str, ...] = ("getmaintainx.com",)
     maintainx_clients: tuple[str, ...] = ()
+    # [tool.mxlint.resilience]: dotted names of the project's own wrappers that mxlint cannot see into.
+    retry_policies: tuple[str, ...] = ()
+    circuit_breakers: tuple[str, ...] = ()
+    rate_limiters: tuple[str, ...] = ()
+    caches: tuple[str, ...] = ()
     web: WebSettings = field(default_factory=WebSettings)
 
 
@@ -108,6 +113,29 @@ def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
     )
 
 
+RESILIENCE_KEYS = {
+    "retry-policies": "retry_policies",
+    "circuit-breakers": "circuit_breakers",
+    "rate-limiters": "rate_limiters",
+    "caches": "caches",
+}
+
+
+def _resilience(raw: Mapping[str, Any], prefix: str) -> dict[str, tuple[str, ...]]:
+    """Wrappers that count as a retry policy, breaker, limiter or cache: ``acme.http.with_retries``."""
+    for key in raw:
+        if key not in RESILIENCE_KEYS:
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    found = {}
+    for key, attribute in RESILIENCE_KEYS.items():
+        names = _strings(raw.get(key, []), f"{prefix}.{key}")
+        for name in names:
+            if not name or not all(part.isidentifier() for part in name.split(".")):
+                raise ConfigError(f"'{prefix}.{key}': {name!r} is not a dotted Python name")
+        found[attribute] = names
+    return found
+
+
 _WEB_KEYS = {
     "webhook-paths": "webhook_paths",
     "signature-verifiers": "signature_verifiers",
@@ -119,21 +147,38 @@ _WEB_KEYS = {
 }
 
 
+_WEB_PATHS = ("webhook-paths", "health-paths", "readiness-paths")
+
+
 def _web(raw: Mapping[str, Any], prefix: str) -> WebSettings:
+    """Route paths (globs) and dotted names the web-service rules cannot find on their own."""
     for key in raw:
         if key not in _WEB_KEYS:
             raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
-    values = {_WEB_KEYS[key]: _strings(value, f"{prefix}.{key}") for key, value in raw.items()}
-    for key in ("health-paths", "readiness-paths", "webhook-paths"):
-        for path in values.get(_WEB_KEYS[key], ()):
-            if not path.startswith(("/", "*")):
-                raise ConfigError(f"'{prefix}.{key}': {path!r} must start with '/' (or a '*' glob)")
+    values = {}
+    for key, value in raw.items():
+        values[_WEB_KEYS[key]] = items = _strings(value, f"{prefix}.{key}")
+        for item in items:
+            if key in _WEB_PATHS and not item.startswith(("/", "*")):
+                raise ConfigError(f"'{prefix}.{key}': {item!r} must start with '/' (or a '*' glob)")
+            if key not in _WEB_PATHS and not all(part.isidentifier() for part in item.split(".")):
+                raise ConfigError(f"'{prefix}.{key}': {item!r} is not a dotted Python name")
     return WebSettings(**values)
 
 
 def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str = "") -> Config:
     """Build a :class:`Config` from the mxlint table; ``prefix`` names the table in error messages."""
-    known = {"select", "ignore", "fail-on", "exclude", "per-file-ignores", "priority", "maintainx", "web"}
+    known = {
+        "select",
+        "ignore",
+        "fail-on",
+        "exclude",
+        "per-file-ignores",
+        "priority",
+        "maintainx",
+        "resilience",
+        "web",
+    }
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}{key}'")
@@ -160,6 +205,7 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         settings=replace(
             _maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
             web=_web(_table(raw.get("web", {}), f"{prefix}web"), f"{prefix}web"),
+            **_resilience(_table(raw.get("resilience", {}), f"{prefix}resilience"), f"{prefix}resilience"),
         ),
         source=source,
     )

@@ -51,7 +51,7 @@ def classify_name(name: str) -> FileKind:
         return FileKind.PRECOMMIT
     if name == ".gitignore":
         return FileKind.GITIGNORE
-    if _DOCKERFILE.match(name):
+    if _DOCKERFILE.match(name) and not name.endswith(".dockerignore"):  # BuildKit: <Dockerfile>.dockerignore
         return FileKind.DOCKERFILE
     if _DOTENV.match(name):
         return FileKind.DOTENV

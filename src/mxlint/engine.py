@@ -320,7 +320,17 @@ def _finalize(
 def _project_findings(
     checker: _Checker, reports: Sequence[Report], read_line: Callable[[str, int], str]
 ) -> list[Finding]:
-    findings = [checker.finding(report, report.path or ".") for report in reports]
+    findings = []
+    for report in reports:
+        path = report.path or "."
+        # An ignore comment on the anchor line (or alone on the line above) applies, as in files.
+        lines = [
+            read_line(path, number).rstrip("\r\n") for number in (report.line - 1, report.line) if number
+        ]
+        text = "\n".join(lines)
+        ignores = suppression.Suppressions(suppression.parse(text, text.encode(), python=False))
+        justification = ignores.justification(report.rule_id, len(lines)) if ignores else None
+        findings.append(checker.finding(report, path, justification))
     return _with_fingerprints(findings, lambda finding: read_line(finding.path, finding.line))
 
 

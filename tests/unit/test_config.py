@@ -52,6 +52,10 @@ def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
         ('[web]\nhealth_paths = ["/ping"]\n', "unknown configuration key 'web.health_paths'"),
         ('[web]\nhealth-paths = "ping"\n', "'web.health-paths': 'ping' must start with '/'"),
         ("[web]\nvalidators = [1]\n", "'web.validators' must be a list of strings"),
+        (
+            '[web]\nvalidators = ["acme schemas"]\n',
+            "'web.validators': 'acme schemas' is not a dotted Python name",
+        ),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -116,3 +120,37 @@ metrics-modules = ["acme.metrics"]
     assert web.health_paths == ("/ping",) and web.readiness_paths == ("/status/*",)
     assert web.metrics_modules == ("acme.metrics",)
     assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)
+
+
+def test_resilience_wrappers(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / ".mxlint.toml",
+            """
+[resilience]
+retry-policies = ["acme.http.with_retries"]
+circuit-breakers = ["acme.http.Breaker"]
+rate-limiters = ["acme.http.throttled"]
+caches = ["acme.cache.memoize"]
+""",
+        )
+    )
+    assert loaded.settings.retry_policies == ("acme.http.with_retries",)
+    assert loaded.settings.circuit_breakers == ("acme.http.Breaker",)
+    assert loaded.settings.rate_limiters == ("acme.http.throttled",)
+    assert loaded.settings.caches == ("acme.cache.memoize",)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[resilience]\nretry = ["x"]\n', "unknown configuration key 'resilience.retry'"),
+        ('[resilience]\ncaches = "a b"\n', "'resilience.caches': 'a b' is not a dotted Python name"),
+        ("[resilience]\nrate-limiters = 3\n", "'resilience.rate-limiters' must be a list of strings"),
+    ],
+)
+def test_bad_resilience_configuration(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.load_file(write(tmp_path / ".mxlint.toml", text))
+    assert message in str(caught.value)

@@ -3,14 +3,34 @@
 Every module is imported here explicitly (no globbing); a meta-test checks the list is complete.
 """
 
+from mxlint.checks.dockerfile import (  # noqa: F401
+    dockerfile_runs_as_root,
+    dockerfile_secret_in_env,
+    dockerfile_single_stage,
+)
+from mxlint.checks.kubernetes import (  # noqa: F401
+    container_may_run_as_root,
+    deployment_without_autoscaler,
+    manifest_secret_literal,
+    missing_liveness_probe,
+    missing_readiness_probe,
+    missing_resource_limits,
+    scale_to_zero,
+)
 from mxlint.checks.python import (  # noqa: F401
+    client_per_call,
     http_call_without_timeout,
+    missing_circuit_breaker,
     missing_health_route,
     missing_metrics,
+    missing_rate_limiter,
     missing_readiness_route,
+    missing_retry_backoff,
     page_size_out_of_range,
+    polling_loop,
     print_instead_of_logging,
     retry_after_ignored,
+    uncached_static_lookup,
     unpaginated_list_call,
     unvalidated_request_body,
     webhook_not_idempotent,

@@ -9,8 +9,9 @@ from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.scopes import Scopes
 from mxlint.analysis.web import FRAMEWORKS, Service, service, service_anchor
-from mxlint.checks.base import ROOT_MANIFESTS, Project, PythonRule, rule
+from mxlint.checks.base import Project, PythonRule, rule
 from mxlint.config import Settings
+from mxlint.sources.python import locate
 
 # Modules whose import means request metrics are exported (prefix match on the imported name).
 METRICS_MODULES = (
@@ -25,7 +26,7 @@ METRICS_MODULES = (
 class MetricsFacts:
     service: Service | None
     metrics: bool  # imports a metrics library
-    maintainx: bool  # calls MaintainX
+    maintainx: int | None  # the line of its first MaintainX call
 
 
 @rule("MX406")
@@ -48,11 +49,13 @@ class MissingMetrics(PythonRule):
         metrics = any(
             name == module or name.startswith(module + ".") for name in imported for module in modules
         )
-        maintainx = bool(trigger_pattern(self.context.settings).search(self.context.data)) and bool(
-            self.context.analysis(MaintainXCalls).calls()
-        )
+        maintainx = None
+        if trigger_pattern(self.context.settings).search(self.context.data):  # else it cannot call MaintainX
+            calls = [mx.call for mx in self.context.analysis(MaintainXCalls).calls()]
+            spans = locate(self.context.module, calls)
+            maintainx = min((span.line for span in spans.values()), default=None)
         found: Service | None = self.context.analysis(service)
-        if found is not None or metrics or maintainx:
+        if found is not None or metrics or maintainx is not None:
             self.record(MetricsFacts(found, metrics, maintainx))
 
     @classmethod
@@ -61,9 +64,8 @@ class MissingMetrics(PythonRule):
         if any(fact.metrics or (fact.service and fact.service.metrics) for _, fact in facts):
             return
         services = [(path, fact.service) for path, fact in facts if fact.service is not None]
-        callers = sorted(path for path, fact in facts if fact.maintainx)
-        if services:
+        calls = sorted((path, fact.maintainx) for path, fact in facts if fact.maintainx is not None)
+        if services:  # anchored where the app is built: /metrics goes there
             project.report(cls.RULE_ID, *service_anchor(services), what="serves routes")
-        elif callers:
-            manifests = [project.path(name) for name in ROOT_MANIFESTS if project.path(name) in project.files]
-            project.report(cls.RULE_ID, (manifests or callers)[0], 1, what="calls MaintainX")
+        elif calls:  # a worker: anchored at its first MaintainX call, the first thing to count and time
+            project.report(cls.RULE_ID, *calls[0], what="calls MaintainX")
