@@ -199,6 +199,7 @@ class WebRoutes:
         self.routes: list[Route] = []
         self.apps: list[cst.Call] = []  # app constructors (FastAPI(), Flask(__name__), ...)
         self._code: dict[FunctionInfo, _Code] = {}
+        self._reachable: dict[FunctionInfo, list[FunctionInfo]] = {}
         if not self.frameworks:
             return
         self._find_routes()
@@ -531,7 +532,9 @@ class WebRoutes:
         """``handler`` and the functions of this file it calls or hands on (``add_task(process, x)``,
         ``Depends(verify)``, a decorator), transitively: module functions by name, methods through
         ``self``."""
-        found = [handler]
+        if handler in self._reachable:
+            return self._reachable[handler]
+        found = self._reachable[handler] = [handler]
         seen = {handler}
         index = 0
         while index < len(found):
