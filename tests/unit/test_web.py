@@ -382,3 +382,76 @@ def test_project_rules_are_skipped_for_files_scope(tmp_path: Path) -> None:
     )
     assert run_on(tmp_path, ["app.py"], select=["MX404"], scope="auto").findings == []
     assert [f.rule_id for f in run_on(tmp_path, select=["MX404"]).findings] == ["MX404"]
+
+
+def _findings(tmp_path: Path, code: str, rule: str) -> list[str]:
+    return _lint(tmp_path, {"app.py": code}, rule, WebSettings())
+
+
+VERIFY = """
+    import hashlib
+    import hmac
+    from datetime import datetime, timedelta, timezone
+
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+    @app.post("/webhooks/maintainx")
+    def receive():
+        body = request.get_data()
+        header = request.headers["x-maintainx-webhook-body-signature"]
+        fields = dict(p.split("=", 1) for p in header.split(","))
+        mac = hmac.new(b"k", fields["t"].encode() + b"." + body, digestmod="{digest}")
+        if not hmac.compare_digest(mac.hexdigest(), fields["v1"]):
+            return "", 401
+        sent = datetime.fromtimestamp(int(fields["t"]), timezone.utc)
+        {tolerance}
+        return "", 204
+    """
+
+
+@pytest.mark.parametrize(
+    ("digest", "tolerance", "flagged"),
+    [
+        ("sha256", "if sent < datetime.now(timezone.utc) - timedelta(minutes=5): return '', 401", False),
+        (
+            "SHA256",
+            "now = datetime.now(timezone.utc)\n        if now - sent > timedelta(minutes=5): return '', 401",
+            False,
+        ),
+        ("sha256", "pass", True),
+        ("md5", "if sent < datetime.now(timezone.utc) - timedelta(minutes=5): return '', 401", True),
+    ],
+)
+def test_signature_digest_and_tolerance(tmp_path: Path, digest: str, tolerance: str, flagged: bool) -> None:
+    code = VERIFY.replace("{digest}", digest).replace("{tolerance}", tolerance)
+    assert bool(_findings(tmp_path, code, "MX303")) is flagged
+
+
+DEDUPE = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+    @app.post("/webhooks/maintainx")
+    def receive():
+        event = request.get_json()
+        {check}
+        return "", 204
+    """
+
+
+@pytest.mark.parametrize(
+    ("check", "flagged"),
+    [
+        ("if redis.set(f\"{event['workOrderId']}:{event['occurredAt']}\", 1, nx=True): handle(event)", False),
+        ("if event['occurredAt'] in processed_keys: return ''", False),
+        ("if mark_processed(event): handle(event)", False),
+        ("if 'occurredAt' in event: handle(event)", True),
+        ("if event['newStatus'] in ('DONE', 'CANCELED'): handle(event)", True),
+        ("handle(event)", True),
+    ],
+)
+def test_dedupe_evidence(tmp_path: Path, check: str, flagged: bool) -> None:
+    assert bool(_findings(tmp_path, DEDUPE.replace("{check}", check), "MX302")) is flagged
