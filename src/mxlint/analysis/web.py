@@ -75,6 +75,7 @@ APP_CONSTRUCTORS = frozenset(
 )
 VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 _DECORATOR_METHODS = frozenset({*VERBS, "route", "api_route"})
+_DECORATING = ("fastapi", "flask", "aiohttp", "starlette")  # frameworks that route with decorators
 _AIOHTTP_ADDERS = {f"add_{verb}": verb.upper() for verb in VERBS}
 _ROUTE_FUNCTIONS = {  # route declarations by call, to (framework, path position, handler position)
     "starlette.routing.Route": ("starlette", 0, 1),
@@ -334,10 +335,12 @@ class WebRoutes:
         args = _positional(target)
         first = self.string(args[0], scope) if args else self.string(_kw(target, "path", "rule"), scope)
         if app is None:
-            # A router imported from another module: a route only where the path reads like one.
-            if len(self.frameworks) != 1 or first is None or not first.startswith("/"):
+            # A router imported from another module: a route only where the path reads like one, in a
+            # file importing a framework that routes with decorators (FastAPI files import Starlette too).
+            decorating = [name for name in _DECORATING if name in self.frameworks]
+            if not decorating or first is None or not first.startswith("/"):
                 return
-            app = (next(iter(self.frameworks)), "")
+            app = (decorating[0], "")
         framework, prefix = app
         if framework == "aiohttp" and method == "route":  # @routes.route("POST", "/path")
             verb = first
