@@ -256,8 +256,6 @@ class WebRoutes:
             return imported.pop() if len(imported) == 1 else None
         if len(bindings) == 1 and bindings[0].kind == "value" and isinstance(bindings[0].value, cst.Name):
             return self.qualified(bindings[0].value, bindings[0].scope, depth + 1)
-        if not bindings and node.value in ("dict", "object", "list", "str", "bytes"):
-            return f"builtins.{node.value}"
         return None
 
     def _app(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> tuple[str, str] | None:
