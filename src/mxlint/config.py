@@ -30,6 +30,19 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """``[tool.mxlint.web]``: what the web-service rules (MX111, MX302, MX303, MX404-MX406) cannot see."""
+
+    webhook_paths: tuple[str, ...] = ()  # route path globs that receive MaintainX webhooks
+    signature_verifiers: tuple[str, ...] = ()  # functions that verify the signature and its timestamp
+    dedupe_functions: tuple[str, ...] = ()  # functions that record or check a webhook dedupe key
+    validators: tuple[str, ...] = ()  # functions that validate a request body against a schema
+    health_paths: tuple[str, ...] = ()  # extra route paths that count as a health (liveness) route
+    readiness_paths: tuple[str, ...] = ()  # extra route paths that count as a readiness route
+    metrics_modules: tuple[str, ...] = ()  # extra modules whose import counts as a metrics library
+
+
+@dataclass(frozen=True)
 class Settings:
     """What rules may read at run time. Small and picklable: it travels to every worker process."""
 
@@ -40,6 +53,7 @@ class Settings:
     circuit_breakers: tuple[str, ...] = ()
     rate_limiters: tuple[str, ...] = ()
     caches: tuple[str, ...] = ()
+    web: WebSettings = field(default_factory=WebSettings)
     audit_functions: tuple[str, ...] = ()  # calls that record a write (MX112), by dotted name
     state_stores: tuple[str, ...] = ()  # calls that persist sync state handed to them (MX304)
 
@@ -140,6 +154,36 @@ def _resilience(raw: Mapping[str, Any], prefix: str) -> dict[str, tuple[str, ...
     return found
 
 
+_WEB_KEYS = {
+    "webhook-paths": "webhook_paths",
+    "signature-verifiers": "signature_verifiers",
+    "dedupe-functions": "dedupe_functions",
+    "validators": "validators",
+    "health-paths": "health_paths",
+    "readiness-paths": "readiness_paths",
+    "metrics-modules": "metrics_modules",
+}
+
+
+_WEB_PATHS = ("webhook-paths", "health-paths", "readiness-paths")
+
+
+def _web(raw: Mapping[str, Any], prefix: str) -> WebSettings:
+    """Route paths (globs) and dotted names the web-service rules cannot find on their own."""
+    for key in raw:
+        if key not in _WEB_KEYS:
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    values = {}
+    for key, value in raw.items():
+        values[_WEB_KEYS[key]] = items = _strings(value, f"{prefix}.{key}")
+        for item in items:
+            if key in _WEB_PATHS and not item.startswith(("/", "*")):
+                raise ConfigError(f"'{prefix}.{key}': {item!r} must start with '/' (or a '*' glob)")
+            if key not in _WEB_PATHS and not all(part.isidentifier() for part in item.split(".")):
+                raise ConfigError(f"'{prefix}.{key}': {item!r} is not a dotted Python name")
+    return WebSettings(**values)
+
+
 def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str = "") -> Config:
     """Build a :class:`Config` from the mxlint table; ``prefix`` names the table in error messages."""
     known = {
@@ -151,6 +195,7 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         "priority",
         "maintainx",
         "resilience",
+        "web",
     }
     for key in raw:
         if key not in known:
@@ -177,6 +222,7 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         priority=tuple(priorities),
         settings=replace(
             _maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+            web=_web(_table(raw.get("web", {}), f"{prefix}web"), f"{prefix}web"),
             **_resilience(_table(raw.get("resilience", {}), f"{prefix}resilience"), f"{prefix}resilience"),
         ),
         source=source,

@@ -57,6 +57,13 @@ def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
             '[maintainx]\nstate-stores = "x-y"\n',
             "'maintainx.state-stores': 'x-y' is not a dotted Python name",
         ),
+        ('[web]\nhealth_paths = ["/ping"]\n', "unknown configuration key 'web.health_paths'"),
+        ('[web]\nhealth-paths = "ping"\n', "'web.health-paths': 'ping' must start with '/'"),
+        ("[web]\nvalidators = [1]\n", "'web.validators' must be a list of strings"),
+        (
+            '[web]\nvalidators = ["acme schemas"]\n',
+            "'web.validators': 'acme schemas' is not a dotted Python name",
+        ),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -99,6 +106,32 @@ state-stores = ["acme.state.remember"]
     assert loaded.settings.maintainx_base_urls == ("getmaintainx.com", "maintainx-proxy.internal")
     assert loaded.settings.maintainx_clients == ("acme.mx.Client",)
     assert loaded.exclude == ("legacy/**",)
+
+
+def test_web_keys(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / "pyproject.toml",
+            """
+[tool.mxlint.web]
+webhook-paths = ["/hooks/mx/*"]
+signature-verifiers = ["acme.hooks.verify"]
+dedupe-functions = ["acme.store.first_delivery"]
+validators = ["acme.schemas.parse_event"]
+health-paths = ["/ping"]
+readiness-paths = ["/status/*"]
+metrics-modules = ["acme.metrics"]
+""",
+        )
+    )
+    web = loaded.settings.web
+    assert web.webhook_paths == ("/hooks/mx/*",)
+    assert web.signature_verifiers == ("acme.hooks.verify",)
+    assert web.dedupe_functions == ("acme.store.first_delivery",)
+    assert web.validators == ("acme.schemas.parse_event",)
+    assert web.health_paths == ("/ping",) and web.readiness_paths == ("/status/*",)
+    assert web.metrics_modules == ("acme.metrics",)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)
 
 
 def test_resilience_wrappers(tmp_path: Path) -> None:

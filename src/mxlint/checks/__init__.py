@@ -25,7 +25,10 @@ from mxlint.checks.python import (  # noqa: F401
     invalid_status_value,
     logging_without_json_formatter,
     missing_circuit_breaker,
+    missing_health_route,
+    missing_metrics,
     missing_rate_limiter,
+    missing_readiness_route,
     missing_retry_backoff,
     page_size_out_of_range,
     polling_loop,
@@ -36,6 +39,9 @@ from mxlint.checks.python import (  # noqa: F401
     unaudited_write,
     uncached_static_lookup,
     unpaginated_list_call,
+    unvalidated_request_body,
+    webhook_not_idempotent,
+    webhook_signature_unverified,
 )
 from mxlint.checks.text import (  # noqa: F401
     docs_without_rollback_section,
