@@ -1,0 +1,1 @@
+"""Rules over raw text, which may run on several file kinds."""
