@@ -15,14 +15,18 @@ _SECRET_WORD = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|(?:^|_)API_?KEY$|^MAINT
 _NOT_A_CREDENTIAL = re.compile(
     r"_(?:URL|URI|HOST|PORT|PATH|FILE|DIR|ENDPOINT|ID|IDS|NAME|REF|ARN|VERSION|REGION|TIMEOUT|TTL|"
     r"EXPIRY|EXPIRES|EXPIRATION|LENGTH|LIMIT|SIZE|LEVEL|ENABLED|HEADER|TYPE|PREFIX|SCOPE|SCOPES|"
-    r"ENV|ENVIRONMENT|RETRIES)$"
+    r"ENV|ENVIRONMENT|RETRIES|FIELD|LABEL|PATTERN|REGEX|PROMPT|MESSAGE|FORMAT)$"
 )
 
 
 def is_key_like(name: str) -> bool:
     """Whether an environment-style name holds a credential (``MAINTAINX_API_KEY``, ``DB_PASSWORD``)."""
-    upper = name.upper()
-    return bool(_SECRET_WORD.search(upper)) and not _NOT_A_CREDENTIAL.search(upper)
+    return bool(_SECRET_WORD.search(name.upper())) and not describes_credential(name)
+
+
+def describes_credential(name: str) -> bool:
+    """Whether a name is about a credential rather than holding one (``SECRET_NAME``, ``token_url``)."""
+    return bool(_NOT_A_CREDENTIAL.search(name.upper().replace("-", "_")))
 
 
 _PLACEHOLDER = re.compile(
