@@ -13,4 +13,4 @@ from mxlint.checks.python import (  # noqa: F401
     retry_after_ignored,
     unpaginated_list_call,
 )
-from mxlint.checks.text import hardcoded_secret  # noqa: F401
+from mxlint.checks.text import hardcoded_secret, maintainx_token_literal  # noqa: F401
