@@ -15,7 +15,7 @@ _SECRET_WORD = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|(?:^|_)API_?KEY$|^MAINT
 _NOT_A_CREDENTIAL = re.compile(
     r"_(?:URL|URI|HOST|PORT|PATH|FILE|DIR|ENDPOINT|ID|IDS|NAME|REF|ARN|VERSION|REGION|TIMEOUT|TTL|"
     r"EXPIRY|EXPIRES|EXPIRATION|LENGTH|LIMIT|SIZE|LEVEL|ENABLED|HEADER|TYPE|PREFIX|SCOPE|SCOPES|"
-    r"ENV|ENVIRONMENT|RETRIES|FIELD|LABEL|PATTERN|REGEX|PROMPT|MESSAGE|FORMAT)$"
+    r"ENV|ENVIRONMENT|RETRIES|FIELD|LABEL|PATTERN|REGEX|PROMPT|MESSAGE|FORMAT|VAR|VARIABLE)$"
 )
 
 
@@ -61,3 +61,11 @@ def is_literal_secret(value: str) -> bool:
         return False
     stripped = value.strip()
     return not (_NOT_SECRET_SCALAR.match(stripped) or _URL_WITHOUT_CREDENTIALS.match(stripped))
+
+
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
+def names_a_variable(value: str) -> bool:
+    """A value that is the name of an environment variable (``"MAINTAINX_API_KEY"``), not a secret."""
+    return bool(_ENV_NAME.match(value))

@@ -30,7 +30,7 @@ from detect_secrets.settings import get_plugins, transient_settings
 from detect_secrets.util.code_snippet import get_code_snippet
 
 from mxlint.analysis.paths import is_test_path
-from mxlint.analysis.secrets import describes_credential, is_placeholder
+from mxlint.analysis.secrets import describes_credential, is_placeholder, names_a_variable
 from mxlint.checks.base import TextRule, rule
 
 # Files larger than this are not scanned: generated data, dumps and bundles, not configuration.
@@ -66,7 +66,7 @@ FILTERS = tuple(
         "heuristic.is_not_alphanumeric_string",
     )
 )
-# The keyword detector is the noisy one in tests (`password="secret123"` in a fixture).
+# The keyword detector is the noisy one in tests, where fixtures set fake passwords on purpose.
 TEST_QUIET_TYPES = frozenset({"Secret Keyword"})
 # Files that hold hashes of secrets or data by design.
 SKIPPED_NAMES = frozenset({".secrets.baseline", ".gitleaksignore"})
@@ -182,8 +182,10 @@ def secrets_in(relpath: str, lines: list[str]) -> Iterator[tuple[int, str, int |
                 ):
                     continue
                 column = line.find(value) + 1 if value else 0
-                if secret.type == "Secret Keyword" and _describing_name(line[: max(column - 1, 0)]):
-                    continue
+                if secret.type == "Secret Keyword" and (
+                    names_a_variable(value) or _describing_name(line[: max(column - 1, 0)])
+                ):
+                    continue  # `API_KEY_VARIABLE = "MAINTAINX_API_KEY"`, `secret_type = "JWT"`
                 seen.add((number, secret.type))
                 yield number, secret.type, column or None
 

@@ -24,7 +24,7 @@ import tokenize
 from collections.abc import Iterator
 
 from mxlint.analysis.paths import is_test_path
-from mxlint.analysis.secrets import is_key_like, is_literal_secret
+from mxlint.analysis.secrets import is_key_like, is_literal_secret, names_a_variable
 from mxlint.checks.base import TextRule, rule
 from mxlint.checks.text.hardcoded_secret import scannable, secrets_in
 from mxlint.config import Settings
@@ -42,7 +42,6 @@ _BEARER = re.compile(
 _MIN_TOKEN = 12  # shorter literals are examples ("abc123"), not tokens
 _MAINTAINX = re.compile(r"maintainx", re.IGNORECASE)
 _MAINTAINX_NAME = re.compile(r"^maintainx_\w+$", re.IGNORECASE)
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # "MAINTAINX_API_KEY" names a variable
 
 
 @rule("MX102")
@@ -88,7 +87,7 @@ def _python_assignments(text: str) -> Iterator[tuple[int, int, str]]:
         if value is None:
             continue
         literal = _string(value)
-        if literal is not None and is_literal_secret(literal) and not _ENV_NAME.match(literal):
+        if literal is not None and is_literal_secret(literal) and not names_a_variable(literal):
             yield value.start[0], value.start[1] + 1, f"a literal value for `{name}`"
 
 
