@@ -165,7 +165,9 @@ def secrets_in(relpath: str, lines: list[str]) -> Iterator[tuple[int, str, int |
     quiet = TEST_QUIET_TYPES if is_test_path(relpath) else frozenset()
     seen: set[tuple[int, str]] = set()
     for number in _candidate_lines(lines):
-        line = lines[number - 1].rstrip()
+        # An mxlint ignore comment is for mxlint's suppression step; detect-secrets would read its
+        # `: ignore[MX101]` as an indirect reference and drop the finding before it can be suppressed.
+        line = _MXLINT_COMMENT.sub("", lines[number - 1]).rstrip()
         snippet = get_code_snippet(lines=lines, line_number=number)
         # The same steps as detect-secrets' scan._process_line_based_plugins, for one line.
         if scan._is_filtered_out(["line"], filename=relpath, line=line, context=snippet):
@@ -191,6 +193,7 @@ def secrets_in(relpath: str, lines: list[str]) -> Iterator[tuple[int, str, int |
 
 
 _NAME = re.compile(r"[A-Za-z_][\w.-]*")
+_MXLINT_COMMENT = re.compile(r"#\s*mxlint\s*:.*$")
 
 
 def _describing_name(before_value: str) -> bool:
