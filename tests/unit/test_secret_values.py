@@ -185,3 +185,23 @@ def test_key_like_names(name: str, key_like: bool) -> None:
 )
 def test_literal_values(value: str, literal: bool) -> None:
     assert secrets.is_literal_secret(value) is literal
+
+
+def test_a_service_in_a_monorepo_inherits_the_repository_files(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".gitignore": ".env\n*.key\n",
+            ".pre-commit-config.yaml": (
+                "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.21.2\n"
+                "    hooks:\n      - id: gitleaks\n"
+            ),
+            "pyproject.toml": "[project]\nname = 'platform'\n",
+            "services/sync/requirements.txt": "requests\n",
+            "services/sync/app.py": "print('sync')\n",
+            "services/erp/requirements.txt": "requests\n",
+            "services/erp/.gitignore": "!.env\n",  # re-includes what the repository ignores
+        },
+    )
+    found = {(f.path, f.rule_id) for f in run_on(tmp_path, select=["MX106", "MX107"]).findings}
+    assert found == {("services/erp/.gitignore", "MX106")}

@@ -47,6 +47,8 @@ class NoSecretScanningHook(PrecommitRule):
         configs = [project.path(name) for name in CONFIG_NAMES if project.path(name) in project.files]
         facts = [fact for path, fact in project.facts_of(cls.RULE_ID) if path in configs]
         if not configs:
+            if project.outer_facts_of(cls.RULE_ID):
+                return  # the enclosing repository's config applies; its project is judged on it
             project.report(
                 cls.RULE_ID,
                 project.anchor(CONFIG_NAMES[0]),
