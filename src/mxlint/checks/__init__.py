@@ -5,7 +5,7 @@ Every module is imported here explicitly (no globbing); a meta-test checks the l
 
 from mxlint.checks.dotenv import committed_env_file  # noqa: F401
 from mxlint.checks.gitignore import gitignore_misses_secrets  # noqa: F401
-from mxlint.checks.precommit import no_secret_scanning_hook  # noqa: F401
+from mxlint.checks.precommit import missing_secret_scanning_hook  # noqa: F401
 from mxlint.checks.python import (  # noqa: F401
     http_call_without_timeout,
     page_size_out_of_range,

@@ -17,7 +17,7 @@ PROBES = (".env", "config/.env", "x.key")
 class GitignoreMissesSecrets(GitignoreRule):
     def check(self) -> None:
         # Every .gitignore records its lines; finalize judges only the project's root one.
-        self.record(tuple(self.context.lines))
+        self.record(list(self.context.lines))  # plain data: the result cache stores facts as JSON
 
     @classmethod
     def finalize(cls, project: Project) -> None:
@@ -41,7 +41,7 @@ class GitignoreMissesSecrets(GitignoreRule):
             project.report(cls.RULE_ID, root_file, problem=f"the root `.gitignore` does not ignore {listed}")
 
 
-def _spec(lines: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)  # git semantics: anchors, negations, last match wins
 
 

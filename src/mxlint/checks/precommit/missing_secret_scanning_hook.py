@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import yaml
 
@@ -21,14 +20,8 @@ SCANNER_ENTRY = re.compile(r"(?<![\w-])(detect-secrets(-hook)?|gitleaks|truffleh
 BLOCKING_STAGES = frozenset({"pre-commit", "commit", "pre-push", "push"})
 
 
-@dataclass(frozen=True)
-class Hooks:
-    scanner: bool  # a secret scanner runs at commit or push time
-    line: int  # where to anchor a finding: the `repos:` key, else 1
-
-
 @rule("MX107")
-class NoSecretScanningHook(PrecommitRule):
+class MissingSecretScanningHook(PrecommitRule):
     def check(self) -> None:
         for document in self.context.documents:
             repos_key = y.key_node(document, "repos")
@@ -39,7 +32,9 @@ class NoSecretScanningHook(PrecommitRule):
                 for repo in y.items(y.get(document, "repos"))
                 for hook in y.items(y.get(repo, "hooks"))
             )
-            self.record(Hooks(scanner, y.line(repos_key) if repos_key is not None else 1))
+            # Plain data (the result cache stores facts as JSON): does a secret scanner run at commit or
+            # push time, and where to anchor a finding (the `repos:` key, else line 1).
+            self.record({"scanner": scanner, "line": y.line(repos_key) if repos_key is not None else 1})
             return  # pre-commit reads the first document only
 
     @classmethod
@@ -54,11 +49,11 @@ class NoSecretScanningHook(PrecommitRule):
                 project.anchor(CONFIG_NAMES[0]),
                 problem="the project has no `.pre-commit-config.yaml`",
             )
-        elif facts and not any(fact.scanner for fact in facts):
+        elif facts and not any(fact["scanner"] for fact in facts):
             project.report(
                 cls.RULE_ID,
                 configs[0],
-                facts[0].line,
+                facts[0]["line"],
                 problem="no hook in `.pre-commit-config.yaml` scans for secrets",
             )
         # A config that did not parse has no fact: MX000 reports it.
