@@ -205,3 +205,9 @@ def test_a_service_in_a_monorepo_inherits_the_repository_files(tmp_path: Path) -
     )
     found = {(f.path, f.rule_id) for f in run_on(tmp_path, select=["MX106", "MX107"]).findings}
     assert found == {("services/erp/.gitignore", "MX106")}
+
+
+def test_a_secret_detect_secrets_reports_is_reported_once(tmp_path: Path) -> None:
+    write_files(tmp_path, {"settings.py": f'MAINTAINX_API_KEY = "{JWT}"\n'})
+    found = [(f.rule_id, f.line) for f in run_on(tmp_path, select=["MX101", "MX102"]).findings]
+    assert found == [("MX101", 1)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import atexit
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
@@ -158,13 +158,16 @@ def _candidate_lines(lines: list[str]) -> list[int]:
     return sorted(found)
 
 
-def secrets_in(relpath: str, lines: list[str]) -> Iterator[tuple[int, str, int | None]]:
+def secrets_in(
+    relpath: str, lines: list[str], only: Collection[int] | None = None
+) -> Iterator[tuple[int, str, int | None]]:
     """(line, detect-secrets type, 1-based column or None) for each potential secret, once per line
-    and type. The value is only compared here, never returned."""
+    and type, on every line or on the ``only`` ones. The value is only compared here, never returned."""
     _configure()
     quiet = TEST_QUIET_TYPES if is_test_path(relpath) else frozenset()
     seen: set[tuple[int, str]] = set()
-    for number in _candidate_lines(lines):
+    candidates = _candidate_lines(lines) if only is None else sorted(only)
+    for number in candidates:
         # An mxlint ignore comment is for mxlint's suppression step; detect-secrets would read its
         # `: ignore[MX101]` as an indirect reference and drop the finding before it can be suppressed.
         line = _MXLINT_COMMENT.sub("", lines[number - 1]).rstrip()
@@ -215,5 +218,11 @@ class HardcodedSecret(TextRule):
     def check(self) -> None:
         if not scannable(self.context.relpath, self.context.data):
             return
+        # One finding per line: a JWT under `api_key = ` is one secret, not a JWT and a keyword.
+        by_line: dict[int, list[tuple[str, int | None]]] = {}
         for line, secret_type, column in secrets_in(self.context.relpath, self.context.lines):
-            self.report(line, column, secret_type=secret_type)
+            by_line.setdefault(line, []).append((secret_type, column))
+        for line, found in sorted(by_line.items()):
+            found.sort(key=lambda item: item[0] == "Secret Keyword")  # the format detector names it best
+            types = " / ".join(secret_type for secret_type, _ in found)
+            self.report(line, found[0][1], secret_type=types)

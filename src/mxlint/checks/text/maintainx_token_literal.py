@@ -59,7 +59,7 @@ class MaintainxTokenLiteral(TextRule):
             found.setdefault(line, (column, what))
         if not found:
             return
-        flagged = {line for line, _, _ in secrets_in(self.context.relpath, self.context.lines)}
+        flagged = {line for line, _, _ in secrets_in(self.context.relpath, self.context.lines, found)}
         for line, (column, what) in sorted(found.items()):
             if line not in flagged:
                 self.report(line, column, what=what)
