@@ -40,6 +40,7 @@ _BEARER = re.compile(
     + _TOKEN
 )
 _MIN_TOKEN = 12  # shorter literals are examples ("abc123"), not tokens
+_MIN_CREDENTIAL = 8
 _MAINTAINX = re.compile(r"maintainx", re.IGNORECASE)
 _MAINTAINX_NAME = re.compile(r"^maintainx_\w+$", re.IGNORECASE)
 
@@ -70,7 +71,7 @@ class MaintainxTokenLiteral(TextRule):
                 continue
             for match in _BEARER.finditer(text):
                 token = match.group("token")
-                if len(token) >= _MIN_TOKEN and is_literal_secret(token):
+                if _looks_random(token) and is_literal_secret(token):
                     yield number, match.start("token") + 1, "a literal `Authorization: Bearer` token"
         if self.context.kind is FileKind.PYTHON and _MAINTAINX.search(self.context.text):
             yield from _python_assignments(self.context.text)
@@ -87,8 +88,28 @@ def _python_assignments(text: str) -> Iterator[tuple[int, int, str]]:
         if value is None:
             continue
         literal = _string(value)
-        if literal is not None and is_literal_secret(literal) and not names_a_variable(literal):
+        if literal is not None and _credential_shaped(literal):
             yield value.start[0], value.start[1] + 1, f"a literal value for `{name}`"
+
+
+def _looks_random(token: str) -> bool:
+    """A bearer token is machine-made: long, with letters and digits ("Bearer authentication" is prose)."""
+    return (
+        len(token) >= _MIN_TOKEN
+        and any(char.isdigit() for char in token)
+        and any(char.isalpha() for char in token)
+    )
+
+
+def _credential_shaped(value: str) -> bool:
+    """A literal that can be a credential: no white space (a description is not), not a placeholder or
+    a variable's name, and not trivially short."""
+    return (
+        len(value) >= _MIN_CREDENTIAL
+        and not any(char.isspace() for char in value)
+        and is_literal_secret(value)
+        and not names_a_variable(value)
+    )
 
 
 _LAYOUT = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT})
