@@ -211,3 +211,9 @@ def test_a_secret_detect_secrets_reports_is_reported_once(tmp_path: Path) -> Non
     write_files(tmp_path, {"settings.py": f'MAINTAINX_API_KEY = "{JWT}"\n'})
     found = [(f.rule_id, f.line) for f in run_on(tmp_path, select=["MX101", "MX102"]).findings]
     assert found == [("MX101", 1)]
+
+
+def test_an_unparsable_precommit_config_is_mx000_not_mx107(tmp_path: Path) -> None:
+    write_files(tmp_path, {".pre-commit-config.yaml": "repos: [\n", "app.py": "x = 1\n"})
+    found = {(f.path, f.rule_id) for f in run_on(tmp_path, select=["MX107"]).findings}
+    assert found == {(".pre-commit-config.yaml", "MX000")}
