@@ -217,3 +217,27 @@ def test_an_unparsable_precommit_config_is_mx000_not_mx107(tmp_path: Path) -> No
     write_files(tmp_path, {".pre-commit-config.yaml": "repos: [\n", "app.py": "x = 1\n"})
     found = {(f.path, f.rule_id) for f in run_on(tmp_path, select=["MX107"]).findings}
     assert found == {(".pre-commit-config.yaml", "MX000")}
+
+
+def test_the_line_prefilter_keeps_every_line_a_plugin_can_match() -> None:
+    import re
+
+    from detect_secrets.plugins import keyword
+    from detect_secrets.settings import get_plugins
+
+    from mxlint.checks.text import hardcoded_secret
+
+    hardcoded_secret._configure()
+    patterns = [p for plugin in get_plugins() for p in getattr(plugin, "denylist", None) or ()]
+    patterns.append(re.compile("|".join(keyword.DENYLIST), re.IGNORECASE))
+    lines = [line for content in FILES.values() for line in content.splitlines()]
+    lines += [
+        "url = 'https://user:" + "a" * 64 + "@acct.cloudant.com'",
+        "ibm_cloud_iam_key = '" + "b" * 44 + "'",
+        "MAILCHIMP = '" + "c" * 32 + "-us12'",
+        "bot 123456789:" + "D" * 35,
+        "plain code without anything = 1",
+    ]
+    brute = {number for number, line in enumerate(lines, 1) if any(p.search(line) for p in patterns)}
+    assert brute <= set(hardcoded_secret._candidate_lines(lines))
+    assert len(lines) not in hardcoded_secret._candidate_lines(lines)

@@ -5,23 +5,33 @@ detect-secrets' settings are process-global: without a settings context no plugi
 the process's life (workers are forked from the parent, or configure themselves on first use).
 
 Speed: detect-secrets calls every plugin on every line through dependency injection, about
-200 ms per thousand lines here. Lines that no plugin can match are skipped first: every plugin we
-enable declares its regular expressions (``denylist``) and the keyword detector its word list, so one
-pass of each over the whole text finds the candidate lines, and only those go through detect-secrets'
-own per-line scan and filters. On ordinary code that is a few lines per file; measured over 520k
-lines of installed packages: about 25 ms per thousand lines instead of 200, with the same findings.
+200 ms per thousand lines here. Lines that no plugin can match are skipped first. Every plugin we
+enable declares its regular expressions (``denylist``): a line is searched with a pattern only when
+it holds the pattern's fixed text (``AKIA``, ``eyJ``, ``-us``, found with ``str.find``); patterns
+without one are searched over the whole file, the keyword detector's word list over the lower-cased
+file. Only the lines found go through detect-secrets' own per-line scan and filters. Measured over
+520k lines of installed packages and 300k of the standard library: 6 to 8 ms per thousand lines,
+with the same findings.
 """
 
 from __future__ import annotations
 
 import atexit
 import bisect
+import itertools
 import re
 from collections.abc import Collection, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
+
+try:  # the regular-expression parser, to find the fixed text of detect-secrets' patterns
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants
+    import sre_parse
 
 from detect_secrets.core import scan
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
@@ -96,23 +106,44 @@ def _configure() -> None:
     atexit.register(stack.close)
 
 
-# detect-secrets' keyword-shaped detectors (Cloudant, IBM, SoftLayer) start with this boundary and are
-# slow over a whole file; each requires one of a few words, so only lines holding one are searched.
+# detect-secrets' keyword-shaped detectors (Cloudant, IBM, SoftLayer) start with this boundary and have
+# no fixed text; each requires one of a few words, so only lines holding one are searched.
 _KEYWORD_SHAPED = "(?:(?<=\\W)|(?<=^))"
 _REQUIRED_WORDS = ("(?:key|pwd", "secret[-_]?(?:access)?[-_]?key")
 _GUARD = re.compile("key|pw|pass|token")  # over lower-cased text
+_MIN_ANCHOR = 2  # a shorter fixed text (":" or ".") would select most lines
 
 
 @dataclass(frozen=True)
 class _Prefilter:
-    whole_text: tuple[re.Pattern[str], ...]  # searched over the file
+    # (fixed text every match contains, lower-cased for case-insensitive patterns; the pattern):
+    # only lines holding the text are searched, with the pattern itself, as detect-secrets would.
+    anchored: tuple[tuple[str, bool, re.Pattern[str]], ...]
+    whole_text: tuple[re.Pattern[str], ...]  # no usable fixed text: searched over the file
     lowered: re.Pattern[str]  # the keyword list, searched over the lower-cased file (much faster)
     guarded: tuple[re.Pattern[str], ...]  # searched only on lines _GUARD finds
 
 
+def _fixed_text(pattern: re.Pattern[str]) -> str:
+    """The longest run of literal characters every match of ``pattern`` contains ("" if unknown)."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # a private parser: any surprise only costs speed
+        return ""
+    best, run = "", ""
+    for op, value in parsed:
+        if op is sre_constants.LITERAL:
+            run += chr(value)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best
+
+
 @cache
 def _prefilter() -> _Prefilter | None:
-    """The regular expressions that can start a finding, or None when a plugin declares none."""
+    """How to find the lines a plugin can report, or None when a plugin declares no patterns."""
+    anchored: list[tuple[str, bool, re.Pattern[str]]] = []
     whole: list[re.Pattern[str]] = []
     guarded: list[re.Pattern[str]] = []
     for plugin in get_plugins():
@@ -122,19 +153,21 @@ def _prefilter() -> _Prefilter | None:
         if not denylist:
             return None
         for pattern in denylist:
-            if pattern.pattern.startswith(_KEYWORD_SHAPED) and any(
-                w in pattern.pattern for w in _REQUIRED_WORDS
-            ):
+            source = pattern.pattern
+            fixed = _fixed_text(pattern)
+            if len(fixed) >= _MIN_ANCHOR:
+                folded = bool(pattern.flags & re.IGNORECASE)
+                anchored.append((fixed.lower() if folded else fixed, folded, pattern))
+            elif source.startswith(_KEYWORD_SHAPED) and any(word in source for word in _REQUIRED_WORDS):
                 guarded.append(pattern)
             else:
-                whole.append(re.compile(pattern.pattern, pattern.flags | re.MULTILINE))
+                whole.append(re.compile(source, pattern.flags | re.MULTILINE))
     lowered = re.compile("|".join(word.lower() for word in keyword.DENYLIST))
-    return _Prefilter(tuple(whole), lowered, tuple(guarded))
+    return _Prefilter(tuple(anchored), tuple(whole), lowered, tuple(guarded))
 
 
-def _line_numbers(text: str, matches: Iterator[re.Match[str]]) -> set[int]:
-    """1-based numbers of the lines each match touches."""
-    starts = [0, *(match.end() for match in re.finditer("\n", text))]
+def _line_numbers(starts: list[int], matches: Iterator[re.Match[str]]) -> set[int]:
+    """1-based numbers of the lines each match touches, given the offsets where lines start."""
     found: set[int] = set()
     for match in matches:
         first = bisect.bisect_right(starts, match.start())
@@ -144,19 +177,33 @@ def _line_numbers(text: str, matches: Iterator[re.Match[str]]) -> set[int]:
 
 
 def _candidate_lines(lines: list[str]) -> list[int]:
-    """Lines a plugin pattern touches: a superset of the lines the plugins can report."""
+    """Lines a plugin pattern matches or may match: a superset of the lines the plugins can report."""
     prefilter = _prefilter()
     if prefilter is None:
         return list(range(1, len(lines) + 1))
     text = "\n".join(lines)  # the rule's own line split (splitlines), so numbers agree
-    lowered = text.lower()
-    found = _line_numbers(text, (m for pattern in prefilter.whole_text for m in pattern.finditer(text)))
-    found |= _line_numbers(lowered, prefilter.lowered.finditer(lowered))
+    lowered = text.lower()  # str.lower keeps every "\n", so line numbers agree
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)][:-1] if lines else [0]
+    lowered_starts = starts if len(lowered) == len(text) else _starts(lowered)
+    found = _line_numbers(starts, (m for pattern in prefilter.whole_text for m in pattern.finditer(text)))
+    found |= _line_numbers(lowered_starts, prefilter.lowered.finditer(lowered))
+    for fixed, folded, pattern in prefilter.anchored:
+        haystack, offsets = (lowered, lowered_starts) if folded else (text, starts)
+        position = haystack.find(fixed)
+        while position >= 0:
+            number = bisect.bisect_right(offsets, position)
+            if number not in found and pattern.search(lines[number - 1]):
+                found.add(number)
+            position = haystack.find(fixed, offsets[number] if number < len(offsets) else len(haystack))
     if prefilter.guarded:
-        for number in _line_numbers(lowered, _GUARD.finditer(lowered)) - found:
+        for number in _line_numbers(lowered_starts, _GUARD.finditer(lowered)) - found:
             if any(pattern.search(lines[number - 1]) for pattern in prefilter.guarded):
                 found.add(number)
     return sorted(found)
+
+
+def _starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 def secrets_in(
