@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import REPO, write_files
+from .conftest import HYGIENE, REPO, write_files
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
@@ -138,6 +138,7 @@ def workspace(tmp_path: Path) -> Path:
             "sync/client.py": "import requests\n\n\ndef pull(url):\n    return requests.get(url).json()\n",
             "sync/report.py": "def report(n):\n    print(n)\n",
             "docs/notes.py": "x = 1\n",
+            **HYGIENE,
         },
     )
     (tmp_path / "temp").mkdir()

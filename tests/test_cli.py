@@ -11,9 +11,10 @@ import pytest
 
 from mxlint import __version__
 
-from .conftest import write_files
+from .conftest import HYGIENE, write_files
 
 BAD = {
+    **HYGIENE,
     "pkg/sync.py": "import logging\n\ndef sync(n):\n    print('synced', n)\n",
     "pkg/report.py": "def report(n):\n    x = n  # mxlint: ignore\n    return x\n",
 }
@@ -37,10 +38,10 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_clean_project_exits_0(tmp_path: Path) -> None:
-    write_files(tmp_path, {"app.py": "import logging\nlogging.getLogger(__name__).info('ok')\n"})
+    write_files(tmp_path, {**HYGIENE, "app.py": "import logging\nlogging.getLogger(__name__).info('ok')\n"})
     done = mxlint("check", ".", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == "All checks passed: 1 file checked.\n"
+    assert done.stdout == "All checks passed: 3 files checked.\n"
 
 
 def test_findings_exit_1_with_ruff_like_lines_and_a_summary(project: Path) -> None:

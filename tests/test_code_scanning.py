@@ -160,7 +160,7 @@ def test_validate_sarif_accepts_the_sample_log(sample_log: dict, tmp_path: Path)
 
 
 def _hashes(root: Path) -> dict[tuple[str, int], str]:
-    results = json.loads(sarif.render(run_on(root)))["runs"][0]["results"]
+    results = json.loads(sarif.render(run_on(root, scope="files")))["runs"][0]["results"]
     return {
         (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]): r["partialFingerprints"][
             "primaryLocationLineHash"

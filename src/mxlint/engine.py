@@ -234,6 +234,12 @@ def project_roots(sources: Sequence[SourceFile], folders: Iterable[str]) -> list
     return sorted(roots)
 
 
+def _encloses(relpath: str, root: str) -> bool:
+    """Whether the file ``relpath`` sits directly in a folder above the project ``root``."""
+    folder = str(PurePosixPath(relpath).parent)
+    return root != "." and folder != root and (folder == "." or root.startswith(folder + "/"))
+
+
 def _owner(relpath: str, roots: Sequence[str]) -> str | None:
     best = None
     for root in roots:
@@ -321,7 +327,15 @@ def _finalize(
         project_facts: dict[str, list[tuple[str, Any]]] = {}
         for rule_id, entries in facts.items():
             project_facts[rule_id] = [(path, value) for path, value in entries if path in owned[root]]
-        project = Project(root, owned[root], project_facts)
+        outer = {
+            rule_id: [(path, value) for path, value in entries if _encloses(path, root)]
+            for rule_id, entries in facts.items()
+        }
+        standalone = root == "." or any(
+            PurePosixPath(path).name in PROJECT_MARKERS and str(PurePosixPath(path).parent) == root
+            for path in owned[root]
+        )
+        project = Project(root, owned[root], project_facts, outer_facts=outer, standalone=standalone)
         for cls in sorted(project_rules, key=lambda c: c.RULE_ID):
             cls.finalize(project)
         findings.extend(_project_findings(checker, project.reports, read_line))

@@ -14,7 +14,7 @@ from mxlint import api, baseline
 from mxlint.config import Config
 from mxlint.model import RunResult
 
-from ..conftest import write_files
+from ..conftest import HYGIENE, write_files
 
 SYNC = "def sync(n):\n    print('synced', n)\n    print('synced', n)\n"
 REPORT = "def report(n):\n    return n\n"
@@ -37,7 +37,7 @@ def mxlint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    write_files(tmp_path, {"pkg/sync.py": SYNC, "pkg/report.py": REPORT})
+    write_files(tmp_path, {"pkg/sync.py": SYNC, "pkg/report.py": REPORT, **HYGIENE})
     return tmp_path
 
 
@@ -104,7 +104,7 @@ def test_command_line_exit_code_follows_the_new_findings(project: Path) -> None:
     written = mxlint("check", "--write-baseline", "baseline.json", cwd=project)
     assert written.returncode == 0, written.stdout + written.stderr
     assert "wrote 2 findings to baseline.json" in written.stderr
-    assert written.stdout == "All checks passed: 2 files checked (2 in the baseline).\n"
+    assert written.stdout == "All checks passed: 4 files checked (2 in the baseline).\n"
     assert mxlint("check", "--baseline", "baseline.json", cwd=project).returncode == 0
 
     write_files(project, {"pkg/report.py": "def report(n):\n    print(n)\n"})

@@ -8,7 +8,7 @@ from mxlint.model import Finding, Notification, Priority, RunResult
 from mxlint.registry import by_id
 from mxlint.reporters import github, sarif, text
 
-from ..conftest import run_on, write_files
+from ..conftest import HYGIENE, run_on, write_files
 
 
 def result_with(*findings: Finding, suppressed: tuple[Finding, ...] = (), notes=()) -> RunResult:
@@ -94,7 +94,7 @@ def test_text_colours_only_when_asked() -> None:
 
 def test_fingerprint_survives_unrelated_edits_and_numbers_twins(tmp_path: Path) -> None:
     body = "def sync(n):\n    print(n)\n    print(n)\n"
-    write_files(tmp_path, {"app.py": body})
+    write_files(tmp_path, {"app.py": body, **HYGIENE})
     before = [f.fingerprint for f in run_on(tmp_path).findings]
     write_files(
         tmp_path, {"app.py": "import os\n\n\n# a comment\n" + body.replace("    print", "        print")}

@@ -8,6 +8,12 @@ from mxlint.checks.dockerfile import (  # noqa: F401
     dockerfile_secret_in_env,
     dockerfile_single_stage,
 )
+from mxlint.checks.dotenv import (  # noqa: F401
+    committed_env_file,
+)
+from mxlint.checks.gitignore import (  # noqa: F401
+    gitignore_misses_secrets,
+)
 from mxlint.checks.kubernetes import (  # noqa: F401
     container_may_run_as_root,
     deployment_without_autoscaler,
@@ -18,6 +24,9 @@ from mxlint.checks.kubernetes import (  # noqa: F401
     scale_to_zero,
     service_without_alert_rules,
     sync_without_reconciliation_job,
+)
+from mxlint.checks.precommit import (  # noqa: F401
+    missing_secret_scanning_hook,
 )
 from mxlint.checks.python import (  # noqa: F401
     client_per_call,
@@ -45,4 +54,6 @@ from mxlint.checks.python import (  # noqa: F401
 )
 from mxlint.checks.text import (  # noqa: F401
     docs_without_rollback_section,
+    hardcoded_secret,
+    maintainx_token_literal,
 )

@@ -144,9 +144,20 @@ class Project:
     files: Mapping[str, FileKind]
     facts: Mapping[str, list[tuple[str, Any]]]  # rule id -> (relative path, fact)
     reports: list[Report] = field(default_factory=list)
+    # Facts of files in the folders that enclose this project (a service inside a scanned monorepo
+    # inherits the repository's .gitignore and pre-commit config); empty for a top-level project.
+    outer_facts: Mapping[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    # A repository in its own right: the scan root or a folder holding a project manifest. A plain
+    # sub-folder scanned alone (`mxlint check docs/`) is not, so repository hygiene (.gitignore,
+    # pre-commit config) is not judged on it: those files live at the root mxlint was not shown.
+    standalone: bool = True
 
     def facts_of(self, rule_id: str) -> list[tuple[str, Any]]:
         return list(self.facts.get(rule_id, ()))
+
+    def outer_facts_of(self, rule_id: str) -> list[tuple[str, Any]]:
+        """Facts from files directly in an enclosing folder, outermost first."""
+        return sorted(self.outer_facts.get(rule_id, ()), key=lambda entry: entry[0].count("/"))
 
     def report(self, rule_id: str, path: str, line: int = 1, **args: Any) -> None:
         self.reports.append(Report(rule_id, args, line=line, path=path))
