@@ -236,14 +236,34 @@ def secrets_in(
                     continue
                 column = line.find(value) + 1 if value else 0
                 if secret.type == "Secret Keyword" and (
-                    names_a_variable(value) or _describing_name(line[: max(column - 1, 0)])
+                    names_a_variable(value)
+                    or _describing_name(line[: max(column - 1, 0)])
+                    or not _credential_like(value)
                 ):
-                    continue  # `API_KEY_VARIABLE = "MAINTAINX_API_KEY"`, `secret_type = "JWT"`
+                    continue  # `API_KEY_VARIABLE = "MAINTAINX_API_KEY"`, `secret_type = "JWT"`, `"DSA"`
                 seen.add((number, secret.type))
                 yield number, secret.type, column or None
 
 
 _NAME = re.compile(r"[A-Za-z_][\w.-]*")
+_CHARACTER_CLASSES = (
+    re.compile(r"[a-z]"),
+    re.compile(r"[A-Z]"),
+    re.compile(r"[0-9]"),
+    re.compile(r"[^\w\s]"),
+)
+MIN_KEYWORD_VALUE = 8
+
+
+def _credential_like(value: str) -> bool:
+    """Whether a keyword-named value could be a credential rather than prose or a setting: at least
+    8 characters, no white space, and two kinds of character (``"DSA"``, ``"will be replaced"`` and
+    ``"blerg"`` in docs and comments are not; ``"Plant-Floor-2019!"`` is)."""
+    if len(value) < MIN_KEYWORD_VALUE or any(char.isspace() for char in value):
+        return False
+    return sum(1 for pattern in _CHARACTER_CLASSES if pattern.search(value)) >= 2
+
+
 _MXLINT_COMMENT = re.compile(r"#\s*mxlint\s*:.*$")
 
 
