@@ -12,6 +12,8 @@ from mxlint.config import Settings
 _PRINTERS = {"builtins.print": "print", "pprint.pprint": "pprint", "pprint.pp": "pprint"}
 _STD_STREAMS = {"sys.stdout", "sys.stderr", "stdout", "stderr", "None"}
 _CLI_DECORATORS = ("command", "group", "callback")  # click and typer entry points
+# A module that parses a command line is a program's front end: its output is for a person.
+_CLI_LIBRARIES = frozenset({"argparse", "click", "typer", "docopt", "fire", "optparse"})
 
 
 @rule("MX401")
@@ -24,55 +26,47 @@ class PrintInsteadOfLogging(PythonRule):
 
     def __init__(self, context: PythonContext) -> None:
         super().__init__(context)
-        self.candidates: list[tuple[cst.Call, str | None]] = []  # (call, enclosing top-level function)
-        self.main_guard = 0
+        self.candidates: list[cst.Call] = []
         self.cli_functions = 0
-        self.main_calls: set[str] = set()  # functions the __main__ block calls are CLI entry points
-        self.scopes: list[str | None] = []  # enclosing defs/classes; None marks a class
         self.printer_names = {"print", "pprint", "pp"}  # plus local aliases of pprint's functions
+        self.command_line = False  # imports a command-line parser or has a __main__ block
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if any(alias.evaluated_name.split(".")[0] in _CLI_LIBRARIES for alias in node.names):
+            self.command_line = True
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if dotted(node.module) == "pprint" and not isinstance(node.names, cst.ImportStar):
+        module = dotted(node.module) if node.module else None
+        if module and module.split(".")[0] in _CLI_LIBRARIES:
+            self.command_line = True
+        if module == "pprint" and not isinstance(node.names, cst.ImportStar):
             self.printer_names.update(alias.evaluated_alias or alias.evaluated_name for alias in node.names)
 
     def visit_If(self, node: cst.If) -> None:
-        self.main_guard += is_main_guard(node)
-
-    def leave_If(self, original_node: cst.If) -> None:
-        self.main_guard -= is_main_guard(original_node)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scopes.append(None)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.scopes.pop()
+        self.command_line |= is_main_guard(node)  # runnable as a script: `python -m pkg.tool`
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.append(node.name.value)
         self.cli_functions += _is_cli_entry(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scopes.pop()
         self.cli_functions -= _is_cli_entry(original_node)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func)
         if name is None:
             return
-        if self.main_guard:
-            self.main_calls.add(name)
         if name.rsplit(".", 1)[-1] not in self.printer_names:
             return
-        if self.main_guard or self.cli_functions or _to_real_file(node):
+        if self.cli_functions or _to_real_file(node):
             return
-        self.candidates.append((node, self.scopes[0] if self.scopes else None))
+        self.candidates.append(node)
 
     def finish(self) -> None:
+        if self.command_line:
+            return
         # Where nothing binds the name 'print', every 'print' is the builtin: no scope analysis needed.
         plain_builtin = bool(self.candidates) and not binds_name(self.context.module, "print")
-        for call, top_level in self.candidates:
-            if top_level in self.main_calls:
-                continue
+        for call in self.candidates:
             func = call.func
             if plain_builtin and isinstance(func, cst.Name) and func.value == "print":
                 self.report(call, name="print")
