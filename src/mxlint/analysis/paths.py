@@ -8,7 +8,8 @@ from pathlib import PurePosixPath
 _TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__"})
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|.*_tests|conftest)\.py$")
 _CLI_DIRS = frozenset({"scripts", "bin", "cli", "management"})  # management: Django commands
-_CLI_FILES = frozenset({"__main__.py", "cli.py", "manage.py", "setup.py", "noxfile.py"})
+_CLI_FILES = frozenset({"__main__.py", "manage.py", "setup.py", "noxfile.py"})
+_CLI_FILE = re.compile(r"^(.*_)?cli\.py$")  # cli.py, _cli.py, sync_cli.py
 
 
 def is_test_path(relpath: str) -> bool:
@@ -18,4 +19,8 @@ def is_test_path(relpath: str) -> bool:
 
 def is_cli_path(relpath: str) -> bool:
     path = PurePosixPath(relpath)
-    return path.name in _CLI_FILES or any(part in _CLI_DIRS for part in path.parts[:-1])
+    return (
+        path.name in _CLI_FILES
+        or bool(_CLI_FILE.match(path.name))
+        or any(part in _CLI_DIRS for part in path.parts[:-1])
+    )
