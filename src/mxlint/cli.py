@@ -11,13 +11,17 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from mxlint import __version__, docs, registry
 from mxlint.config import FAIL_ON_CHOICES, ConfigError
 from mxlint.model import Priority
+
+if TYPE_CHECKING:  # the engine and libcst load only when a check runs
+    from mxlint import api
+    from mxlint.model import RunResult
 
 # Kept here, not imported from the engine, so `--version`, `rules` and `explain` never load libcst.
 FORMATS = ("github", "json", "sarif", "text")
@@ -95,6 +99,15 @@ def cli() -> None:
     help="files: per-file rules; project: repository-level rules; auto: files when only files are named.",
 )
 @click.option("--sarif-category", default="mxlint/", show_default=True, help="SARIF automationDetails.id.")
+@click.option(
+    "--fix", is_flag=True, help="Rewrite the findings that have an exact fix, then report what remains."
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the fixes --fix would make as a unified diff; write nothing.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Print diagnostics, and tracebacks on internal errors.")
 def check(
@@ -110,6 +123,8 @@ def check(
     no_cache: bool,
     scope: str,
     sarif_category: str,
+    fix: bool,
+    show_diff: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -133,6 +148,8 @@ def check(
             cache=not no_cache,
         )
         result = api.run(options)
+        if fix or show_diff:
+            result = _autofix(options, result, show_diff, output)
     except (ConfigError, api.UsageError) as error:
         _fail(str(error))
     finally:
@@ -166,6 +183,32 @@ def check(
     threshold = fail_on or config.fail_on
     gate = None if threshold.lower() == "never" else Priority(threshold.upper())
     sys.exit(EXIT_FINDINGS if result.fails(gate) else EXIT_OK)
+
+
+def _autofix(options: api.Options, result: RunResult, show_diff: bool, output: Path | None) -> RunResult:
+    """Apply (or, with ``--diff``, print and exit) the exact fixes; return the result of a re-check."""
+    from mxlint import api, autofix
+
+    fixes = autofix.plan(options, result)
+    for note in fixes.notifications:
+        click.echo(f"mxlint: {note.path}: {note.message}", err=True)
+    counted = f"{_plural(fixes.fixed, 'finding')} in {_plural(len(fixes.files), 'file')}"
+    if show_diff:
+        diff = fixes.diff()
+        if output is None:
+            sys.stdout.write(diff)
+            sys.stdout.flush()
+        else:
+            output.write_text(diff, encoding="utf-8")
+        click.echo(f"mxlint: {counted} can be fixed (nothing written; --fix applies them)", err=True)
+        sys.exit(EXIT_FINDINGS if fixes.files else EXIT_OK)
+    fixes.write()
+    click.echo(f"mxlint: fixed {counted}", err=True)
+    return api.run(options) if fixes.files else result
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _is_summary(line: str) -> bool:

@@ -78,6 +78,11 @@ def binds_name(module: cst.Module, name: str) -> bool:
     return False
 
 
+def binding_count(module: cst.Module, name: str) -> int:
+    """How many statements of ``module`` bind ``name`` (see :func:`binds_name`)."""
+    return sum(1 for node in walk(module) for target in _binding_targets(node) if _names_in(target, name))
+
+
 def _binding_targets(node: cst.CSTNode) -> tuple[cst.CSTNode | None, ...]:
     if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Param)):
         return (node.name,)
