@@ -65,7 +65,8 @@ class FixPlan:
 
 
 def plan(options: api.Options, result: RunResult) -> FixPlan:
-    """The fixes for ``result``'s findings (the result of ``api.run(options)``); nothing is written."""
+    """The fixes for ``result``'s findings (from ``api.run(options)`` in the same working folder, which
+    paths are relative to); nothing is written."""
     fixable = {meta.id for meta in result.rules if meta.autofix}
     wanted: dict[str, set[tuple[str, int, int | None]]] = {}
     for finding in result.findings:

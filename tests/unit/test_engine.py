@@ -133,7 +133,9 @@ def test_output_is_identical_whatever_the_number_of_jobs(tmp_path: Path) -> None
 
 
 def _meta(rule_id: str, kinds: tuple[FileKind, ...], category: str = "deployment") -> RuleMeta:
-    return replace(PROJECT_META, id=rule_id, kinds=kinds, scope=Scope.FILE, category=category, message="{what}")
+    return replace(
+        PROJECT_META, id=rule_id, kinds=kinds, scope=Scope.FILE, category=category, message="{what}"
+    )
 
 
 class KeywordAnywhere(base.TextRule):

@@ -302,7 +302,8 @@ def define_logger(module: cst.Module, logging_name: str | None) -> cst.Module:
     assert isinstance(logger, cst.SimpleStatementLine)
     logger = logger.with_changes(leading_lines=[cst.EmptyLine()] if end else [])
     if end < len(body) and not body[end].leading_lines:
-        body[end] = body[end].with_changes(leading_lines=[cst.EmptyLine()])
+        blank = 2 if isinstance(body[end], (cst.FunctionDef, cst.ClassDef)) else 1  # PEP 8
+        body[end] = body[end].with_changes(leading_lines=[cst.EmptyLine()] * blank)
     body.insert(end, logger)
     if logging_name is None:
         body = _add_import(body, end)
