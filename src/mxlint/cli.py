@@ -249,13 +249,22 @@ def rules(fmt: str) -> None:
 
 @cli.command()
 @click.argument("handle")
-def explain(handle: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the rule's section of docs/rules.md.",
+)
+def explain(handle: str, fmt: str) -> None:
     """Show the documentation of a rule (by id or name) or of every rule of a checklist key."""
     meta = registry.lookup(handle)
     metas = [meta] if meta else [m for m in registry.all_rules() if m.checklist == handle]
     if not metas:
         _fail(f"no rule or checklist key named {handle!r} (see 'mxlint rules')")
-    click.echo("\n".join(docs.rule_text(m) for m in metas), nl=False)
+    render = docs.rule_markdown if fmt == "markdown" else docs.rule_text
+    click.echo("\n".join(render(m) for m in metas), nl=False)
 
 
 def main() -> None:
