@@ -87,6 +87,10 @@ def plan(options: api.Options, result: RunResult) -> FixPlan:
             message = getattr(error, "message", None) or str(error)
             outcome.notifications.append(Notification(relpath, f"not fixed: {message}"))
             continue
+        except Exception as error:  # a fixer bug must not stop the other files' fixes
+            message = f"not fixed: internal error ({type(error).__name__}: {error})"
+            outcome.notifications.append(Notification(relpath, message))
+            continue
         if file_fix is not None:
             outcome.files.append(file_fix)
     return outcome

@@ -66,6 +66,7 @@ def test_timeouts_someone_chose_are_not_rewritten(tmp_path: Path, call: str) -> 
         ('print(f"{n!r} left, {{ok}}")', 'logger.info("%r left, {ok}", n)'),
         ('print(f"{n:>3}", "x")', 'logger.info("%s x", f"{n:>3}")'),
         ('print("a", n, sep=", ", end="\\n", flush=True)', 'logger.info("a, %s", n)'),
+        ('print("a", n, sep="%")', 'logger.info("a%%%s", n)'),
         ('print("failed", n, file=sys.stderr)', 'logger.warning("failed %s", n)'),
         ('print("to stdout", file=sys.stdout)', 'logger.info("to stdout")'),
     ],

@@ -114,11 +114,12 @@ def _to_logger(node: cst.CSTNode, logger: str, method: str, sep: str) -> cst.CST
         message: cst.BaseExpression = values[0]  # print(x) writes str(x), as logging does with x
         params = []
     else:
-        text = sep.join(
-            "".join(
-                piece[0] if isinstance(piece, tuple) else (piece.replace("%", "%%") if params else piece)
-                for piece in group
-            )
+
+        def literal(text: str) -> str:
+            return text.replace("%", "%%") if params else text  # logging formats only with args
+
+        text = literal(sep).join(
+            "".join(piece[0] if isinstance(piece, tuple) else literal(piece) for piece in group)
             for group in pieces
         )
         message = cst.SimpleString(_quote(text, _quote_char(values)))
