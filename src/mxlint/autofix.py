@@ -117,12 +117,13 @@ def _fix_python(
     if not fixes:
         return None
     module = fixers.apply(context.module, fixes)
-    if module.code == context.module.code:
+    before, after = context.module.code, module.code  # each renders the whole module: once
+    if after == before:
         return None
-    rewritten = module.bytes
+    rewritten = after.encode(module.encoding)
     python_source.parse(rewritten)  # raises SourceError: the file is then left as it was
     try:
         ast.parse(rewritten)
     except (SyntaxError, ValueError) as error:
         raise SourceError(f"the fix would not parse ({error})") from None
-    return FileFix(relpath, path, context.module.code, module.code, rewritten, len(fixes))
+    return FileFix(relpath, path, before, after, rewritten, len(fixes))

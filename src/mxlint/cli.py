@@ -236,6 +236,7 @@ def rules(fmt: str) -> None:
                 "kinds": [kind.value for kind in meta.kinds],
                 "scope": meta.scope.value,
                 "precision": meta.precision,
+                "autofix": meta.autofix,
                 "help_uri": meta.help_uri,
             }
             for meta in metas

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from mxlint.analysis.syntax import children, walk
+
 
 @dataclass(frozen=True)
 class ModuleStep:
@@ -34,11 +36,27 @@ class PythonFix:
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, fixes: Sequence[PythonFix]) -> None:
+    """Rewrites the fixed nodes; descends only into their ancestors (a libcst transform rebuilds every
+    node it enters, which on a large module costs as much as parsing it)."""
+
+    def __init__(self, module: cst.Module, fixes: Sequence[PythonFix]) -> None:
         super().__init__()
         self.by_node: dict[int, list[PythonFix]] = {}
         for fix in fixes:
             self.by_node.setdefault(id(fix.node), []).append(fix)
+        parents = {id(child): node for node in walk(module) for child in children(node)}
+        self.enter: set[int] = set()
+        for fix in fixes:
+            key = id(fix.node)
+            while key not in self.enter:
+                self.enter.add(key)
+                parent = parents.get(key)
+                if parent is None:
+                    break
+                key = id(parent)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.enter
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         for fix in self.by_node.get(id(original_node), ()):
@@ -49,7 +67,7 @@ class _Rewriter(cst.CSTTransformer):
 
 def apply(module: cst.Module, fixes: Sequence[PythonFix]) -> cst.Module:
     """``module`` with every fix applied (nodes first, then the module steps, in order)."""
-    updated = module.visit(_Rewriter(fixes))
+    updated = module.visit(_Rewriter(module, fixes))
     assert isinstance(updated, cst.Module)
     done: set[Hashable] = set()
     for fix in fixes:

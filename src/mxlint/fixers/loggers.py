@@ -16,12 +16,13 @@ among the standard-library imports (isort's order) when it is missing.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
-from mxlint.analysis.names import binding_count, imported_names
+from mxlint.analysis.names import binding_counts, dotted, imported_names
 from mxlint.analysis.syntax import walk
 from mxlint.checks.base import PythonContext
 from mxlint.fixers import ModuleStep, PythonFix
@@ -43,28 +44,33 @@ def logger_plan(context: PythonContext) -> LoggerPlan | None:
     module = context.module
     if any(isinstance(n, cst.ImportStar) for n in walk(module)):
         return None  # a star import may bind any name
+    bound = context.analysis(_bindings)
     for index, statement in enumerate(module.body):
         name = _logger_assignment(context, statement)
         if name is not None:
-            return LoggerPlan(name, index + 1, None) if binding_count(module, name) == 1 else None
-    if binding_count(module, "logger"):
+            return LoggerPlan(name, index + 1, None) if bound[name] == 1 else None
+    if bound["logger"]:
         return None
     logging_name = _logging_alias(module)
-    if logging_name is None and binding_count(module, "logging"):
+    if logging_name is None and bound["logging"]:
         return None
     step = ModuleStep(("logger", "logger"), lambda m: define_logger(m, logging_name))
     return LoggerPlan("logger", _header_end(module), step)
+
+
+def _bindings(context: PythonContext) -> Counter[str]:
+    return binding_counts(context.module)
 
 
 def print_fix(context: PythonContext, call: cst.Call) -> PythonFix | None:
     """The fix for one reported ``print`` call, or None when it cannot be rewritten exactly."""
     if not (isinstance(call.func, cst.Name) and call.func.value == "print"):
         return None  # pprint: its layout is not a log message
-    method = _method(context, call)
-    if method is None or any(isinstance(n, cst.Comment) for n in _all_nodes(call)):
-        return None
     plan: LoggerPlan | None = context.analysis(logger_plan)
     if plan is None or _runs_before(context.module, call, plan.ready_at):
+        return None
+    method = _method(context, call)
+    if method is None or any(isinstance(n, cst.Comment) for n in _all_nodes(call)):
         return None
     sep = _separator(call)
     if sep is None:
@@ -88,11 +94,10 @@ def _method(context: PythonContext, call: cst.Call) -> str | None:
         if key == "flush" and not (isinstance(value, cst.Name) and value.value in ("True", "False")):
             return None
         if key == "file" and not _is_none(value):
-            streams = imported_names(context, value)
-            if _STDERR in streams:
-                method = "warning"
-            elif _STDOUT not in streams:
+            stream = context.analysis(_std_streams).get(dotted(value) or "")
+            if stream is None:
                 return None
+            method = "warning" if stream == _STDERR else method
         if key not in ("sep", "end", "flush", "file"):
             return None
     return method if positional else None  # print() writes an empty line: nothing to log
@@ -212,6 +217,25 @@ def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+def _std_streams(context: PythonContext) -> dict[str, str]:
+    """Spellings that surely name ``sys.stdout``/``sys.stderr`` (``sys.stderr``, ``stderr``): the name
+    is bound once in the module, by a top-level import from ``sys``. Cheaper than a scope analysis."""
+    module, found, bound = context.module, {}, context.analysis(_bindings)
+    for statement in module.body:
+        for small in _imports(statement):
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = alias.evaluated_alias or alias.evaluated_name
+                    if alias.evaluated_name == "sys" and bound[name] == 1:
+                        found.update({f"{name}.stdout": _STDOUT, f"{name}.stderr": _STDERR})
+            elif _module_name(small.module) == "sys" and not isinstance(small.names, cst.ImportStar):
+                for alias in small.names:
+                    name = alias.evaluated_alias or alias.evaluated_name
+                    if alias.evaluated_name in ("stdout", "stderr") and bound[name] == 1:
+                        found[name] = f"sys.{alias.evaluated_name}"
+    return found
+
+
 # --- the module's logger -------------------------------------------------------------------------
 
 
@@ -223,9 +247,11 @@ def _logger_assignment(context: PythonContext, statement: cst.BaseStatement) -> 
     if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
         return None
     target, value = assign.targets[0].target, assign.value
-    if isinstance(target, cst.Name) and isinstance(value, cst.Call):
-        return target.value if "logging.getLogger" in imported_names(context, value.func) else None
-    return None
+    if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
+        return None
+    if not (dotted(value.func) or "").endswith("getLogger"):
+        return None  # resolving names costs a scope analysis of the module: only for candidates
+    return target.value if "logging.getLogger" in imported_names(context, value.func) else None
 
 
 def _logging_alias(module: cst.Module) -> str | None:
