@@ -200,11 +200,19 @@ def _autofix(options: api.Options, result: RunResult, show_diff: bool, output: P
             sys.stdout.flush()
         else:
             output.write_text(diff, encoding="utf-8")
-        click.echo(f"mxlint: {counted} can be fixed (nothing written; --fix applies them)", err=True)
+        done = (
+            f"{counted} can be fixed (nothing written; --fix applies them)"
+            if fixes.files
+            else "nothing to fix"
+        )
+        click.echo(f"mxlint: {done}", err=True)
         sys.exit(EXIT_FINDINGS if fixes.files else EXIT_OK)
+    if not fixes.files:
+        click.echo("mxlint: nothing to fix", err=True)
+        return result
     fixes.write()
     click.echo(f"mxlint: fixed {counted}", err=True)
-    return api.run(options) if fixes.files else result
+    return api.run(options)
 
 
 def _plural(count: int, noun: str) -> str:

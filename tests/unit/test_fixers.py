@@ -108,6 +108,7 @@ def test_existing_module_logger_is_reused(tmp_path: Path) -> None:
         "from helpers import *\n\n\ndef run():\n    print('x')\n",
         "def run(logger):\n    print('x')\n",  # the name would be shadowed
         "import logging\n\nprint('x')\nlog = logging.getLogger(__name__)\n",  # runs before the logger
+        "import logging\n\n\ndef f():\n    print('x')\n\n\nf()\nlog = logging.getLogger(__name__)\n",
     ],
 )
 def test_no_logger_can_be_added_safely(tmp_path: Path, code: str) -> None:

@@ -48,7 +48,9 @@ def logger_plan(context: PythonContext) -> LoggerPlan | None:
     for index, statement in enumerate(module.body):
         name = _logger_assignment(context, statement)
         if name is not None:
-            return LoggerPlan(name, index + 1, None) if bound[name] == 1 else None
+            # Defined before any function or class, so no code that runs earlier can use it.
+            early = not any(isinstance(s, (cst.FunctionDef, cst.ClassDef)) for s in module.body[:index])
+            return LoggerPlan(name, index + 1, None) if bound[name] == 1 and early else None
     if bound["logger"]:
         return None
     logging_name = _logging_alias(module)
