@@ -16,6 +16,13 @@ REPO = Path(__file__).resolve().parents[1]
 # Golden files, docs/rules.md and the README rule table are regenerated, then reviewed as diffs.
 UPDATE = os.environ.get("MXLINT_UPDATE_SNAPSHOTS") == "1"
 UPDATE_HINT = "regenerate with `MXLINT_UPDATE_SNAPSHOTS=1 pytest` and review the diff"
+# Repository hygiene the project-level rules ask for (MX106, MX107): tests then see only their findings.
+HYGIENE = {
+    ".gitignore": ".env\n*.key\n",
+    ".pre-commit-config.yaml": (
+        "repos:\n  - repo: local\n    hooks:\n      - {id: scan, entry: gitleaks git, language: system}\n"
+    ),
+}
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> None:

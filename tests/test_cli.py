@@ -11,9 +11,10 @@ import pytest
 
 from mxlint import __version__
 
-from .conftest import write_files
+from .conftest import HYGIENE, write_files
 
 BAD = {
+    **HYGIENE,
     "pkg/sync.py": "import logging\n\ndef sync(n):\n    print('synced', n)\n",
     "pkg/report.py": "def report(n):\n    x = n  # mxlint: ignore\n    return x\n",
 }
@@ -37,10 +38,10 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_clean_project_exits_0(tmp_path: Path) -> None:
-    write_files(tmp_path, {"app.py": "import logging\nlogging.getLogger(__name__).info('ok')\n"})
+    write_files(tmp_path, {**HYGIENE, "app.py": "import logging\nlogging.getLogger(__name__).info('ok')\n"})
     done = mxlint("check", ".", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == "All checks passed: 1 file checked.\n"
+    assert done.stdout == "All checks passed: 3 files checked.\n"
 
 
 def test_findings_exit_1_with_ruff_like_lines_and_a_summary(project: Path) -> None:
@@ -152,3 +153,49 @@ def test_cli_choices_match_the_implementation() -> None:
 
     assert set(cli.FORMATS) == set(REPORTERS)
     assert cli.SCOPES == api.SCOPES
+
+
+SERVICE = {
+    "README.md": "# sync\n\n## Deploy\n\nkubectl apply -f deploy/\n",
+    "requirements.txt": "requests==2.32.3\n",
+    "sync.py": (
+        "import requests\n\n"
+        "BASE = 'https://api.getmaintainx.com/v1'\n\n"
+        "def close(session: requests.Session, work_order_id: int) -> None:\n"
+        "    url = f'{BASE}/workorders/{work_order_id}/status'\n"
+        "    session.patch(url, json={'status': 'Done'}, timeout=30)\n\n"
+        "def orders(session: requests.Session, since: str) -> list:\n"
+        "    params = {'limit': 200, 'updatedAt[gte]': since}\n"
+        "    return session.get(f'{BASE}/workorders', params=params, timeout=30).json()['workOrders']\n"
+    ),
+}
+PROJECT_RULES = {"MX408", "MX701", "MX702"}
+
+
+def test_repository_level_rules_are_skipped_when_only_files_are_checked(tmp_path: Path) -> None:
+    write_files(tmp_path, SERVICE)
+    everything = mxlint("check", "--format", "json", "--select", "P0,P1,P2", cwd=tmp_path)
+    found = {finding["rule_id"] for finding in json.loads(everything.stdout)}
+    assert PROJECT_RULES | {"MX112", "MX305"} <= found
+    for args in (("sync.py", "README.md", "requirements.txt"), ("--scope", "files", ".")):
+        done = mxlint("check", "--format", "json", *args, cwd=tmp_path)
+        rules = {finding["rule_id"] for finding in json.loads(done.stdout)}
+        assert {"MX112", "MX305"} <= rules and not rules & PROJECT_RULES, args
+
+
+def test_markdown_readiness_report(tmp_path: Path) -> None:
+    write_files(tmp_path, SERVICE)
+    report = mxlint("check", "--format", "markdown", cwd=tmp_path).stdout
+    assert report.startswith("# MaintainX go-live readiness\n")
+    assert (
+        "| Recovery | Rollback procedure documented and tested | `recovery.rollback` | P2 | **fail (1)** |"
+        in report
+    )
+    assert "| Authentication | API key rotated every 90 days | | P0 | manual |" in report
+    assert "**MX305**" in report.split("### P1 (", 1)[1].split("###", 1)[0]
+    files_only = mxlint("check", "--format", "markdown", "sync.py", cwd=tmp_path).stdout
+    assert "| `recovery.rollback` | P2 | not checked |" in files_only
+    assert "| `data.status-transitions` | P1 | **fail (1)** |" in files_only
+    selected = mxlint("check", "--format", "markdown", "--select", "MX305", cwd=tmp_path).stdout
+    assert "| `data.pagination` | P0 | not checked |" in selected
+    assert "| `errors.timeout` | P0 | not checked |" in selected

@@ -28,7 +28,7 @@ from .conftest import REPO, UPDATE, UPDATE_HINT, run_on
 FIXTURES = REPO / "fixtures"
 SNAPSHOTS = REPO / "tests" / "snapshots"
 PROJECTS = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
-EXTENSIONS = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github"}
+EXTENSIONS = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github", "markdown": "md"}
 _ANNOTATION = re.compile(r"#\s*(expect|expect-not|todo-expect):\s*(MX\d{3}(?:\s*,\s*MX\d{3})*)")
 VALIDATOR = Path(
     os.environ.get("MXLINT_SARIF_VALIDATOR", REPO.parent / "shared" / "tools" / "validate-sarif")

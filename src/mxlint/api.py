@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pathspec
 
+from mxlint import baseline as baseline_module
 from mxlint import config as config_module
 from mxlint import engine, registry
 from mxlint.cache import ResultCache
@@ -34,6 +35,8 @@ class Options:
     config: Config | None = None  # None: discover it from the scanned paths upwards
     progress: engine.Progress | None = None
     cache: bool = False  # reuse per-file results from <scan root>/.mxlint_cache
+    baseline: Path | None = None  # report only findings this baseline file does not hold
+    write_baseline: Path | None = None  # record every finding here; none is then reported as new
 
 
 def scan_root(paths: Sequence[Path], cwd: Path) -> Path:
@@ -80,6 +83,12 @@ def run(options: Options) -> RunResult:
     if options.scope not in SCOPES:
         raise UsageError(f"unknown scope {options.scope!r}; expected one of {', '.join(SCOPES)}")
     config = options.config if options.config is not None else load_config(options.paths)
+    known: frozenset[baseline_module.Key] = frozenset()
+    if options.baseline is not None and options.write_baseline is None:
+        try:  # before the scan, so a wrong path fails at once
+            known = baseline_module.load(options.baseline)
+        except baseline_module.BaselineError as error:
+            raise UsageError(str(error)) from None
 
     select = registry.split_selectors(options.select or config.select)
     ignore = registry.split_selectors((*config.ignore, *options.ignore))
@@ -125,10 +134,19 @@ def run(options: Options) -> RunResult:
         if any(finding.rule_id in ids and spec.match_file(relative) for spec, ids in per_file):
             continue
         (suppressed if finding.suppressed else findings).append(finding)
+    if options.write_baseline is not None:
+        try:
+            baseline_module.write(options.write_baseline, findings)
+        except baseline_module.BaselineError as error:
+            raise UsageError(str(error)) from None
+        known = frozenset(map(baseline_module.key, findings))
+    findings, baselined = baseline_module.split(findings, known)
     return RunResult(
         findings=findings,
         suppressed=suppressed,
+        baselined=baselined,
         rules=rules,
         notifications=[*discovery.notifications, *outcome.notifications],
         files_checked=outcome.files_checked,
+        skipped=tuple(meta.id for meta in rules if not plan.runs(meta)),
     )

@@ -60,6 +60,38 @@ ITEMS: tuple[ChecklistItem, ...] = (
 
 BY_KEY: dict[str, ChecklistItem] = {item.key: item for item in ITEMS}
 
+
+@dataclass(frozen=True)
+class ManualItem:
+    """A checklist item no file can show: a "manual" row of the readiness report, never a finding."""
+
+    after: str  # the key whose row it follows in the report
+    requirement: str
+    priority: Priority  # the step it sits in (checklist.md: items the summary leaves out)
+
+    @property
+    def category(self) -> str:
+        return self.after.split(".", 1)[0]
+
+
+MANUAL_ITEMS: tuple[ManualItem, ...] = (
+    ManualItem("auth.precommit-secret-hook", "API key rotated every 90 days", P0),
+    ManualItem("errors.circuit-breaker", "Graceful degradation while MaintainX is unavailable", P0),
+    ManualItem("deployment.resource-limits", "Resource-limit values right for the measured load", P1),
+    ManualItem("recovery.rollback", "Rollback procedure tested", P2),
+)
+
+CATEGORY_TITLES: dict[str, str] = {
+    "auth": "Authentication",
+    "errors": "Error handling",
+    "data": "Data integrity",
+    "observability": "Observability",
+    "performance": "Performance",
+    "security": "Security",
+    "deployment": "Deployment",
+    "recovery": "Recovery",
+}
+
 # Rule ids are MX + category digit + two digits; MX0xx are mxlint's own rules (category "tool").
 CATEGORY_DIGIT: dict[str, str] = {
     "tool": "0",

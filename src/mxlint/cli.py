@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the engine and libcst load only when a check runs
     from mxlint.model import RunResult
 
 # Kept here, not imported from the engine, so `--version`, `rules` and `explain` never load libcst.
-FORMATS = ("github", "json", "sarif", "text")
+FORMATS = ("github", "json", "markdown", "sarif", "text")
 SCOPES = ("auto", "files", "project", "all")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -100,6 +100,17 @@ def cli() -> None:
 )
 @click.option("--sarif-category", default="mxlint/", show_default=True, help="SARIF automationDetails.id.")
 @click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings this baseline file does not hold.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every current finding in this baseline file (then none is reported).",
+)
+@click.option(
     "--fix", is_flag=True, help="Rewrite the findings that have an exact fix, then report what remains."
 )
 @click.option(
@@ -123,6 +134,8 @@ def check(
     no_cache: bool,
     scope: str,
     sarif_category: str,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
     fix: bool,
     show_diff: bool,
     quiet: bool,
@@ -146,6 +159,8 @@ def check(
             config=config,
             progress=progress,
             cache=not no_cache,
+            baseline=baseline_path,
+            write_baseline=write_baseline,
         )
         result = api.run(options)
         if fix or show_diff:
@@ -155,6 +170,9 @@ def check(
     finally:
         progress.clear()
 
+    if write_baseline is not None and not quiet:
+        count = len(result.baselined)
+        click.echo(f"mxlint: wrote {count} finding{'' if count == 1 else 's'} to {write_baseline}", err=True)
     if verbose:
         for note in result.notifications:
             click.echo(f"mxlint: {note.path}: {note.message}", err=True)

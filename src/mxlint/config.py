@@ -5,9 +5,10 @@ Unknown keys are errors (exit 2) that name the key, so a typo never silently dis
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,37 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """``[tool.mxlint.web]``: what the web-service rules (MX111, MX302, MX303, MX404-MX406) cannot see."""
+
+    webhook_paths: tuple[str, ...] = ()  # route path globs that receive MaintainX webhooks
+    signature_verifiers: tuple[str, ...] = ()  # functions that verify the signature and its timestamp
+    dedupe_functions: tuple[str, ...] = ()  # functions that record or check a webhook dedupe key
+    validators: tuple[str, ...] = ()  # functions that validate a request body against a schema
+    health_paths: tuple[str, ...] = ()  # extra route paths that count as a health (liveness) route
+    readiness_paths: tuple[str, ...] = ()  # extra route paths that count as a readiness route
+    metrics_modules: tuple[str, ...] = ()  # extra modules whose import counts as a metrics library
+
+
+@dataclass(frozen=True)
 class Settings:
     """What rules may read at run time. Small and picklable: it travels to every worker process."""
 
     maintainx_base_urls: tuple[str, ...] = ("getmaintainx.com",)
     maintainx_clients: tuple[str, ...] = ()
+    # [tool.mxlint.resilience]: dotted names of the project's own wrappers that mxlint cannot see into.
+    retry_policies: tuple[str, ...] = ()
+    circuit_breakers: tuple[str, ...] = ()
+    rate_limiters: tuple[str, ...] = ()
+    caches: tuple[str, ...] = ()
+    web: WebSettings = field(default_factory=WebSettings)
+    audit_functions: tuple[str, ...] = ()  # calls that record a write (MX112), by dotted name
+    state_stores: tuple[str, ...] = ()  # calls that persist sync state handed to them (MX304)
+
+    @staticmethod
+    def short_names(names: tuple[str, ...]) -> frozenset[str]:
+        """The last component of dotted names: how calls of configured helpers are matched."""
+        return frozenset(name.rsplit(".", 1)[-1] for name in names)
 
 
 @dataclass(frozen=True)
@@ -82,8 +109,16 @@ def _rule_id(handle: str, key: str) -> str:
     return meta.id
 
 
+def _dotted_names(value: Any, key: str) -> tuple[str, ...]:
+    names = _strings(value, key)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name):
+            raise ConfigError(f"'{key}': {name!r} is not a dotted Python name (e.g. 'acme.audit.record')")
+    return names
+
+
 def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
-    known = {"base-urls", "clients"}
+    known = {"base-urls", "clients", "audit-functions", "state-stores"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
@@ -91,12 +126,77 @@ def _maintainx(raw: Mapping[str, Any], prefix: str) -> Settings:
     return Settings(
         maintainx_base_urls=(*Settings().maintainx_base_urls, *extra_urls),
         maintainx_clients=_strings(raw.get("clients", []), f"{prefix}.clients"),
+        audit_functions=_dotted_names(raw.get("audit-functions", []), f"{prefix}.audit-functions"),
+        state_stores=_dotted_names(raw.get("state-stores", []), f"{prefix}.state-stores"),
     )
+
+
+RESILIENCE_KEYS = {
+    "retry-policies": "retry_policies",
+    "circuit-breakers": "circuit_breakers",
+    "rate-limiters": "rate_limiters",
+    "caches": "caches",
+}
+
+
+def _resilience(raw: Mapping[str, Any], prefix: str) -> dict[str, tuple[str, ...]]:
+    """Wrappers that count as a retry policy, breaker, limiter or cache: ``acme.http.with_retries``."""
+    for key in raw:
+        if key not in RESILIENCE_KEYS:
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    found = {}
+    for key, attribute in RESILIENCE_KEYS.items():
+        names = _strings(raw.get(key, []), f"{prefix}.{key}")
+        for name in names:
+            if not name or not all(part.isidentifier() for part in name.split(".")):
+                raise ConfigError(f"'{prefix}.{key}': {name!r} is not a dotted Python name")
+        found[attribute] = names
+    return found
+
+
+_WEB_KEYS = {
+    "webhook-paths": "webhook_paths",
+    "signature-verifiers": "signature_verifiers",
+    "dedupe-functions": "dedupe_functions",
+    "validators": "validators",
+    "health-paths": "health_paths",
+    "readiness-paths": "readiness_paths",
+    "metrics-modules": "metrics_modules",
+}
+
+
+_WEB_PATHS = ("webhook-paths", "health-paths", "readiness-paths")
+
+
+def _web(raw: Mapping[str, Any], prefix: str) -> WebSettings:
+    """Route paths (globs) and dotted names the web-service rules cannot find on their own."""
+    for key in raw:
+        if key not in _WEB_KEYS:
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    values = {}
+    for key, value in raw.items():
+        values[_WEB_KEYS[key]] = items = _strings(value, f"{prefix}.{key}")
+        for item in items:
+            if key in _WEB_PATHS and not item.startswith(("/", "*")):
+                raise ConfigError(f"'{prefix}.{key}': {item!r} must start with '/' (or a '*' glob)")
+            if key not in _WEB_PATHS and not all(part.isidentifier() for part in item.split(".")):
+                raise ConfigError(f"'{prefix}.{key}': {item!r} is not a dotted Python name")
+    return WebSettings(**values)
 
 
 def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str = "") -> Config:
     """Build a :class:`Config` from the mxlint table; ``prefix`` names the table in error messages."""
-    known = {"select", "ignore", "fail-on", "exclude", "per-file-ignores", "priority", "maintainx"}
+    known = {
+        "select",
+        "ignore",
+        "fail-on",
+        "exclude",
+        "per-file-ignores",
+        "priority",
+        "maintainx",
+        "resilience",
+        "web",
+    }
     for key in raw:
         if key not in known:
             raise ConfigError(f"unknown configuration key '{prefix}{key}'")
@@ -120,7 +220,11 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         exclude=_strings(raw.get("exclude", []), f"{prefix}exclude"),
         per_file_ignores=tuple(per_file),
         priority=tuple(priorities),
-        settings=_maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+        settings=replace(
+            _maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
+            web=_web(_table(raw.get("web", {}), f"{prefix}web"), f"{prefix}web"),
+            **_resilience(_table(raw.get("resilience", {}), f"{prefix}resilience"), f"{prefix}resilience"),
+        ),
         source=source,
     )
 

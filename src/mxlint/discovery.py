@@ -51,7 +51,7 @@ def classify_name(name: str) -> FileKind:
         return FileKind.PRECOMMIT
     if name == ".gitignore":
         return FileKind.GITIGNORE
-    if _DOCKERFILE.match(name):
+    if _DOCKERFILE.match(name) and not name.endswith(".dockerignore"):  # BuildKit: <Dockerfile>.dockerignore
         return FileKind.DOCKERFILE
     if _DOTENV.match(name):
         return FileKind.DOTENV
@@ -159,7 +159,11 @@ class Discovery:
     def _collect_one(self, path: Path) -> Iterator[SourceFile]:
         if path.is_symlink() and not self._inside_root(path):
             self.notifications.append(
-                Notification(self.relpath(path), "symbolic link points outside the scan root; not followed")
+                Notification(
+                    self.relpath(path),
+                    "symbolic link points outside the scan root; not followed",
+                    level="note",
+                )
             )
             return
         if path.is_dir():

@@ -44,6 +44,10 @@ class Plan:
     file_rules: bool = True
     project_rules: bool = True
 
+    def runs(self, meta: RuleMeta) -> bool:
+        """Whether the scope lets ``meta`` run: project rules only over folders, file rules over files."""
+        return self.project_rules if meta.scope is Scope.PROJECT else self.file_rules
+
 
 @dataclass
 class FileOutcome:
@@ -65,19 +69,24 @@ class _Checker:
         self.by_kind: dict[FileKind, dict[type[Rule], list[type[Rule]]]] = {}
         for meta in plan.rules:
             cls = classes.get(meta.id)
-            if cls is None or not self._runs(meta):
+            if cls is None or not plan.runs(meta):
                 continue
             for kind in meta.kinds:
-                self.by_kind.setdefault(kind, {}).setdefault(cls.base(), []).append(cls)
-
-    def _runs(self, meta: RuleMeta) -> bool:
-        return self.plan.project_rules if meta.scope is Scope.PROJECT else self.plan.file_rules
+                runner = cls.runner(kind)
+                self.by_kind.setdefault(kind, {}).setdefault(runner.base(), []).append(runner)
 
     def kinds(self) -> set[FileKind]:
         kinds = set(self.by_kind)
         if self.plan.file_rules and BARE_IGNORE in self.metas:
             kinds |= COMMENT_KINDS
         return kinds
+
+    def wants(self, source: SourceFile) -> bool:
+        """Whether any enabled rule looks at ``source``: a text rule about READMEs never reads images."""
+        if self.plan.file_rules and BARE_IGNORE in self.metas and source.kind in COMMENT_KINDS:
+            return True
+        rules = (rule for group in self.by_kind.get(source.kind, {}).values() for rule in group)
+        return any(rule.applies_to(source.relpath, self.plan.settings) for rule in rules)
 
     def check(self, source: SourceFile) -> FileOutcome:
         outcome = FileOutcome(source.relpath)
@@ -103,7 +112,9 @@ class _Checker:
                 base.check_file(rules, context)
             except SkippedSourceError as skipped:
                 self._drop(context, rules)
-                outcome.notifications.append(Notification(context.relpath, skipped.message, skipped.line))
+                outcome.notifications.append(
+                    Notification(context.relpath, skipped.message, skipped.line, level="note")
+                )
             except SourceError as error:
                 self._unchecked(context, outcome, rules, error.message, error.line, error.column)
             except Exception as error:  # a rule bug must not end the scan; it is reported instead
@@ -223,6 +234,12 @@ def project_roots(sources: Sequence[SourceFile], folders: Iterable[str]) -> list
     return sorted(roots)
 
 
+def _encloses(relpath: str, root: str) -> bool:
+    """Whether the file ``relpath`` sits directly in a folder above the project ``root``."""
+    folder = str(PurePosixPath(relpath).parent)
+    return root != "." and folder != root and (folder == "." or root.startswith(folder + "/"))
+
+
 def _owner(relpath: str, roots: Sequence[str]) -> str | None:
     best = None
     for root in roots:
@@ -251,7 +268,7 @@ def run(
     """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects."""
     checker = _Checker(plan)
     kinds = checker.kinds()
-    selected = [source for source in sources if source.kind in kinds]
+    selected = [source for source in sources if source.kind in kinds and checker.wants(source)]
     outcomes: list[FileOutcome] = []
     pending = []
     for source in selected:
@@ -310,7 +327,15 @@ def _finalize(
         project_facts: dict[str, list[tuple[str, Any]]] = {}
         for rule_id, entries in facts.items():
             project_facts[rule_id] = [(path, value) for path, value in entries if path in owned[root]]
-        project = Project(root, owned[root], project_facts)
+        outer = {
+            rule_id: [(path, value) for path, value in entries if _encloses(path, root)]
+            for rule_id, entries in facts.items()
+        }
+        standalone = root == "." or any(
+            PurePosixPath(path).name in PROJECT_MARKERS and str(PurePosixPath(path).parent) == root
+            for path in owned[root]
+        )
+        project = Project(root, owned[root], project_facts, outer_facts=outer, standalone=standalone)
         for cls in sorted(project_rules, key=lambda c: c.RULE_ID):
             cls.finalize(project)
         findings.extend(_project_findings(checker, project.reports, read_line))
@@ -320,7 +345,17 @@ def _finalize(
 def _project_findings(
     checker: _Checker, reports: Sequence[Report], read_line: Callable[[str, int], str]
 ) -> list[Finding]:
-    findings = [checker.finding(report, report.path or ".") for report in reports]
+    findings = []
+    for report in reports:
+        path = report.path or "."
+        # An ignore comment on the anchor line (or alone on the line above) applies, as in files.
+        lines = [
+            read_line(path, number).rstrip("\r\n") for number in (report.line - 1, report.line) if number
+        ]
+        text = "\n".join(lines)
+        ignores = suppression.Suppressions(suppression.parse(text, text.encode(), python=False))
+        justification = ignores.justification(report.rule_id, len(lines)) if ignores else None
+        findings.append(checker.finding(report, path, justification))
     return _with_fingerprints(findings, lambda finding: read_line(finding.path, finding.line))
 
 

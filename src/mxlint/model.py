@@ -129,11 +129,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Notification:
-    """Something the tool itself could not do on a file (read or parse it)."""
+    """Something the tool itself could not do on a file (read or parse it), or chose not to."""
 
     path: str
     message: str
     line: int | None = None
+    # SARIF notification level: "error" for a file that went unchecked against the user's wish,
+    # "note" for one skipped on purpose (a Helm template, a link out of the scan root).
+    level: str = "error"
 
 
 @dataclass
@@ -145,6 +148,9 @@ class RunResult:
     rules: list[RuleMeta]  # every rule enabled for the run, with effective priorities, sorted by id
     notifications: list[Notification] = field(default_factory=list)
     files_checked: int = 0
+    # Enabled rules that did not run: repository-level rules when only files are checked (--scope).
+    skipped: tuple[str, ...] = ()
+    baselined: list[Finding] = field(default_factory=list)  # findings a --baseline file already holds
 
     def rule(self, rule_id: str) -> RuleMeta:
         for meta in self.rules:

@@ -9,7 +9,7 @@ from mxlint import api, engine
 from mxlint.cache import CACHE_DIR
 from mxlint.config import Config
 
-from ..conftest import write_files
+from ..conftest import HYGIENE, write_files
 
 
 def run(root: Path, **options) -> api.RunResult:
@@ -23,7 +23,7 @@ def run(root: Path, **options) -> api.RunResult:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    write_files(tmp_path, {"a.py": "def f():\n    print(1)\n", "b.py": "def g(:\n    print(0)\n"})
+    write_files(tmp_path, {"a.py": "def f():\n    print(1)\n", "b.py": "def g(:\n    print(0)\n", **HYGIENE})
     return tmp_path
 
 

@@ -49,6 +49,21 @@ def test_no_configuration_gives_defaults(tmp_path: Path) -> None:
         ('select = ["MX999"]\n', "unknown rule selector 'MX999'"),
         ('[priority]\nMX401 = "high"\n', "'priority.MX401' must be P0, P1 or P2"),
         ("select = [\n", "is not valid TOML"),
+        (
+            '[maintainx]\naudit-functions = ["acme audit"]\n',
+            "'maintainx.audit-functions': 'acme audit' is not",
+        ),
+        (
+            '[maintainx]\nstate-stores = "x-y"\n',
+            "'maintainx.state-stores': 'x-y' is not a dotted Python name",
+        ),
+        ('[web]\nhealth_paths = ["/ping"]\n', "unknown configuration key 'web.health_paths'"),
+        ('[web]\nhealth-paths = "ping"\n', "'web.health-paths': 'ping' must start with '/'"),
+        ("[web]\nvalidators = [1]\n", "'web.validators' must be a list of strings"),
+        (
+            '[web]\nvalidators = ["acme schemas"]\n',
+            "'web.validators': 'acme schemas' is not a dotted Python name",
+        ),
     ],
 )
 def test_bad_configuration_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -79,11 +94,75 @@ print-instead-of-logging = "P2"
 [maintainx]
 base-urls = ["maintainx-proxy.internal"]
 clients = ["acme.mx.Client"]
+audit-functions = ["acme.audit.record_change"]
+state-stores = ["acme.state.remember"]
 """,
         )
     )
+    assert loaded.settings.audit_functions == ("acme.audit.record_change",)
+    assert loaded.settings.state_stores == ("acme.state.remember",)
     assert loaded.priority == (("MX401", Priority.P2),)
     assert loaded.per_file_ignores == (("scripts/*.py", ("MX401",)),)
     assert loaded.settings.maintainx_base_urls == ("getmaintainx.com", "maintainx-proxy.internal")
     assert loaded.settings.maintainx_clients == ("acme.mx.Client",)
     assert loaded.exclude == ("legacy/**",)
+
+
+def test_web_keys(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / "pyproject.toml",
+            """
+[tool.mxlint.web]
+webhook-paths = ["/hooks/mx/*"]
+signature-verifiers = ["acme.hooks.verify"]
+dedupe-functions = ["acme.store.first_delivery"]
+validators = ["acme.schemas.parse_event"]
+health-paths = ["/ping"]
+readiness-paths = ["/status/*"]
+metrics-modules = ["acme.metrics"]
+""",
+        )
+    )
+    web = loaded.settings.web
+    assert web.webhook_paths == ("/hooks/mx/*",)
+    assert web.signature_verifiers == ("acme.hooks.verify",)
+    assert web.dedupe_functions == ("acme.store.first_delivery",)
+    assert web.validators == ("acme.schemas.parse_event",)
+    assert web.health_paths == ("/ping",) and web.readiness_paths == ("/status/*",)
+    assert web.metrics_modules == ("acme.metrics",)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)
+
+
+def test_resilience_wrappers(tmp_path: Path) -> None:
+    loaded = config.load_file(
+        write(
+            tmp_path / ".mxlint.toml",
+            """
+[resilience]
+retry-policies = ["acme.http.with_retries"]
+circuit-breakers = ["acme.http.Breaker"]
+rate-limiters = ["acme.http.throttled"]
+caches = ["acme.cache.memoize"]
+""",
+        )
+    )
+    assert loaded.settings.retry_policies == ("acme.http.with_retries",)
+    assert loaded.settings.circuit_breakers == ("acme.http.Breaker",)
+    assert loaded.settings.rate_limiters == ("acme.http.throttled",)
+    assert loaded.settings.caches == ("acme.cache.memoize",)
+    assert loaded.settings.maintainx_base_urls == ("getmaintainx.com",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[resilience]\nretry = ["x"]\n', "unknown configuration key 'resilience.retry'"),
+        ('[resilience]\ncaches = "a b"\n', "'resilience.caches': 'a b' is not a dotted Python name"),
+        ("[resilience]\nrate-limiters = 3\n", "'resilience.rate-limiters' must be a list of strings"),
+    ],
+)
+def test_bad_resilience_configuration(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.load_file(write(tmp_path / ".mxlint.toml", text))
+    assert message in str(caught.value)

@@ -23,6 +23,12 @@ def collect(root: Path, *paths: str, excludes: tuple[str, ...] = ()) -> list[str
         ("Dockerfile.prod", FileKind.DOCKERFILE),
         ("worker.Dockerfile", FileKind.DOCKERFILE),
         ("Containerfile", FileKind.DOCKERFILE),
+        ("Containerfile.dev", FileKind.DOCKERFILE),
+        ("api.dockerfile", FileKind.DOCKERFILE),
+        ("worker.Containerfile", FileKind.DOCKERFILE),
+        ("Dockerfile.dockerignore", FileKind.TEXT),  # BuildKit's per-Dockerfile ignore file
+        ("worker.Dockerfile.dockerignore", FileKind.TEXT),
+        (".dockerignore", FileKind.TEXT),
         (".env", FileKind.DOTENV),
         (".env.production", FileKind.DOTENV),
         ("prod.env", FileKind.DOTENV),

@@ -14,7 +14,7 @@ from mxlint.discovery import Discovery
 from mxlint.model import FileKind, Priority, RuleMeta, Scope
 from mxlint.reporters import REPORTERS
 
-from ..conftest import run_on, write_files
+from ..conftest import HYGIENE, run_on, write_files
 
 PROJECT_META = RuleMeta(
     id="MX799",
@@ -93,7 +93,7 @@ def test_file_scope_skips_repository_rules(tmp_path: Path, project_rule: RuleMet
 
 
 def test_parse_error_is_a_finding_and_a_notification_and_the_scan_goes_on(tmp_path: Path) -> None:
-    write_files(tmp_path, {"a.py": "def f(:\n    print(1)\n", "b.py": "def g():\n    print(2)\n"})
+    write_files(tmp_path, {"a.py": "def f(:\n    print(1)\n", "b.py": "def g():\n    print(2)\n", **HYGIENE})
     result = run_on(tmp_path)
     assert [(f.rule_id, f.path, f.line) for f in result.findings] == [
         ("MX000", "a.py", 1),
@@ -103,7 +103,7 @@ def test_parse_error_is_a_finding_and_a_notification_and_the_scan_goes_on(tmp_pa
 
 
 def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch) -> None:
-    write_files(tmp_path, {"a.py": "print(1)\n", "b.py": "print(2)\n"})
+    write_files(tmp_path, {"a.py": "print(1)\n", "b.py": "print(2)\n", **HYGIENE})
     real_read = Path.read_bytes
 
     def read_bytes(path: Path) -> bytes:
@@ -124,7 +124,7 @@ def test_output_is_identical_whatever_the_number_of_jobs(tmp_path: Path) -> None
         f"pkg{i % 4}/mod_{i:02d}.py": f"def f{i}():\n    print({i})\n    print('x')\n" for i in range(60)
     }
     files["pkg0/broken.py"] = "def f(:\n  print(1)\n"
-    write_files(tmp_path, files)
+    write_files(tmp_path, {**files, **HYGIENE})
     serial = run_on(tmp_path, jobs=1)
     parallel = run_on(tmp_path, jobs=3)
     assert len(serial.findings) == 121
@@ -211,3 +211,5 @@ def test_a_template_is_skipped_with_a_notification_and_bad_yaml_is_mx000(
         ("chart/templates/deploy.yaml", 4, "skipped"),
         ("k8s/bad.yaml", 4, "cannot parse YAML"),
     ]
+    # In SARIF a deliberate skip is a note; a file that failed to parse is an error.
+    assert [n.level for n in result.notifications] == ["note", "error"]

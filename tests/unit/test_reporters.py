@@ -8,7 +8,7 @@ from mxlint.model import Finding, Notification, Priority, RunResult
 from mxlint.registry import by_id
 from mxlint.reporters import github, sarif, text
 
-from ..conftest import run_on, write_files
+from ..conftest import HYGIENE, run_on, write_files
 
 
 def result_with(*findings: Finding, suppressed: tuple[Finding, ...] = (), notes=()) -> RunResult:
@@ -94,7 +94,7 @@ def test_text_colours_only_when_asked() -> None:
 
 def test_fingerprint_survives_unrelated_edits_and_numbers_twins(tmp_path: Path) -> None:
     body = "def sync(n):\n    print(n)\n    print(n)\n"
-    write_files(tmp_path, {"app.py": body})
+    write_files(tmp_path, {"app.py": body, **HYGIENE})
     before = [f.fingerprint for f in run_on(tmp_path).findings]
     write_files(
         tmp_path, {"app.py": "import os\n\n\n# a comment\n" + body.replace("    print", "        print")}
@@ -103,3 +103,26 @@ def test_fingerprint_survives_unrelated_edits_and_numbers_twins(tmp_path: Path) 
     assert [f.fingerprint for f in after_edit] == before
     assert before[0].split(":")[0] == before[1].split(":")[0] and before[0] != before[1]
     assert [f.line for f in after_edit] == [6, 7]
+
+
+def test_markdown_statuses_follow_the_rules_that_ran() -> None:
+    from mxlint.checklist import ITEMS, MANUAL_ITEMS
+    from mxlint.reporters import markdown
+
+    rules = [by_id()["MX401"], by_id()["MX701"]]
+    ran = RunResult([PRINT, PRINT], [], rules, [], 3)
+    status = markdown.statuses(ran)
+    assert list(status) == [item.key for item in ITEMS]
+    assert status["observability.structured-logging"] == "fail (2)"
+    assert status["recovery.rollback"] == "pass"
+    assert status["errors.timeout"] == "not checked"  # no rule of the key enabled
+    skipped = markdown.statuses(RunResult([], [], rules, [], 3, skipped=("MX701",)))
+    assert skipped["recovery.rollback"] == "not checked"
+    report = markdown.render(ran)
+    rows = [
+        line for line in report.splitlines() if line.startswith("| ") and not line.startswith("| Category")
+    ]
+    assert len(rows) == len(ITEMS) + len(MANUAL_ITEMS)
+    assert report.index("Auth") < report.index("API key rotated") < report.index("Request timeout")
+    assert "### P1 (2)" in report and "- `pkg/a b.py:4:5` **MX401** `print` call" in report
+    assert markdown.render(RunResult([], [], rules, [], 0)).endswith("## Findings\n\nNone.\n")

@@ -328,6 +328,22 @@ class MaintainXCalls:
             self._classified[call] = self._classify(call, scope) if scope else None
         return self._classified[call]
 
+    def body(self, mx: MaintainXCall) -> dict[str, Param]:
+        """The statically known top-level keys of the JSON body ``mx`` sends: ``json=`` (a literal, a
+        variable with its ``body["k"] = v`` stores and ``.update()`` calls), or ``data=json.dumps(...)``."""
+        argument = _keyword(mx.call, "json")
+        if argument is None:
+            data = _keyword(mx.call, "data") or _keyword(mx.call, "content")
+            if isinstance(data, cst.Call) and dotted(data.func) in ("json.dumps", "dumps") and data.args:
+                argument = data.args[0].value
+        scope = self._scope_of.get(mx.call)
+        if argument is None or scope is None:
+            return {}
+        return self._dict(argument, scope, 0)[0]
+
+    def scope_of(self, call: cst.Call) -> Scope | None:
+        return self._scope_of.get(call)
+
     def _facts_in(self, scope: Scope) -> Facts:
         while scope.parent is not None and not isinstance(scope.node, cst.FunctionDef):
             scope = scope.parent  # lambdas and class bodies belong to the code around them

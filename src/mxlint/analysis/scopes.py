@@ -367,3 +367,27 @@ def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
     elif isinstance(node, (cst.Tuple, cst.List)):
         for element in node.elements:
             yield from _names_in(element.value)
+
+
+def qualified_name(node: cst.CSTNode, scope: Scope, depth: int = 0) -> str | None:
+    """The dotted name ``node`` refers to through the file's imports, or None when it is not imported:
+    ``tenacity.retry`` for ``retry`` after ``from tenacity import retry`` or ``t.retry`` after
+    ``import tenacity as t``; a module alias (``expo = backoff.expo``) assigned once is followed."""
+    if depth > 8:
+        return None
+    if isinstance(node, cst.Attribute):
+        base = qualified_name(node.value, scope, depth + 1)
+        return f"{base}.{node.attr.value}" if base else None
+    if not isinstance(node, cst.Name):
+        return None
+    bindings = scope.lookup(node.value)
+    imported = {binding.qualified for binding in bindings if binding.kind == "import" and binding.qualified}
+    if imported:
+        return imported.pop() if len(imported) == 1 else None
+    if (
+        len(bindings) == 1
+        and bindings[0].kind == "value"
+        and isinstance(bindings[0].value, (cst.Name, cst.Attribute))
+    ):
+        return qualified_name(bindings[0].value, bindings[0].scope, depth + 1)
+    return None

@@ -35,6 +35,8 @@ def rule(rule_id: str) -> Callable[[R], R]:
         if rule_id in _RULES:
             raise ValueError(f"{rule_id} is registered twice ({_RULES[rule_id].__name__}, {cls.__name__})")
         cls.RULE_ID = rule_id
+        for part in cls.PARTS.values():
+            part.RULE_ID = rule_id  # a part records facts under its rule's id
         _RULES[rule_id] = cls
         return cls
 
@@ -97,6 +99,9 @@ class Rule:
     RULE_ID: ClassVar[str]
     KIND: ClassVar[FileKind]
     CONTEXT: ClassVar[type[FileContext]] = FileContext
+    # A repository-level rule may gather facts from kinds its own base cannot read: each such kind
+    # maps to a helper class of that kind's base (unregistered), which records under the rule's id.
+    PARTS: ClassVar[Mapping[FileKind, type[Rule]]] = {}
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
@@ -129,6 +134,11 @@ class Rule:
         raise NotImplementedError
 
     @classmethod
+    def runner(cls, kind: FileKind) -> type[Rule]:
+        """The class that runs on files of ``kind``: a part, or the rule itself."""
+        return cls.PARTS.get(kind, cls)
+
+    @classmethod
     def base(cls) -> type[Rule]:
         """The base class that runs this rule: the nearest one defining :meth:`check_file`."""
         return next(klass for klass in cls.__mro__ if "check_file" in vars(klass))
@@ -142,9 +152,20 @@ class Project:
     files: Mapping[str, FileKind]
     facts: Mapping[str, list[tuple[str, Any]]]  # rule id -> (relative path, fact)
     reports: list[Report] = field(default_factory=list)
+    # Facts of files in the folders that enclose this project (a service inside a scanned monorepo
+    # inherits the repository's .gitignore and pre-commit config); empty for a top-level project.
+    outer_facts: Mapping[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    # A repository in its own right: the scan root or a folder holding a project manifest. A plain
+    # sub-folder scanned alone (`mxlint check docs/`) is not, so repository hygiene (.gitignore,
+    # pre-commit config) is not judged on it: those files live at the root mxlint was not shown.
+    standalone: bool = True
 
     def facts_of(self, rule_id: str) -> list[tuple[str, Any]]:
         return list(self.facts.get(rule_id, ()))
+
+    def outer_facts_of(self, rule_id: str) -> list[tuple[str, Any]]:
+        """Facts from files directly in an enclosing folder, outermost first."""
+        return sorted(self.outer_facts.get(rule_id, ()), key=lambda entry: entry[0].count("/"))
 
     def report(self, rule_id: str, path: str, line: int = 1, **args: Any) -> None:
         self.reports.append(Report(rule_id, args, line=line, path=path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mxlint.model import RunResult
-from mxlint.reporters import github, json, sarif, text
+from mxlint.reporters import github, json, markdown, sarif, text
 
 Renderer = Callable[..., str]
 
@@ -14,6 +14,7 @@ REPORTERS: dict[str, Renderer] = {
     "json": json.render,
     "sarif": sarif.render,
     "github": github.render,
+    "markdown": markdown.render,
 }
 
 

@@ -120,7 +120,7 @@ def render(result: RunResult, category: str = "mxlint/") -> str:
     notifications = [
         om.Notification(
             message=om.Message(text=f"{note.path}: {note.message}"),
-            level="error",
+            level=note.level,
             locations=[
                 om.Location(
                     physical_location=om.PhysicalLocation(

@@ -24,10 +24,13 @@ def render(result: RunResult, color: bool = False) -> str:
     if lines:
         lines.append("")
     counts = result.count_by_priority()
-    suppressed = f" ({len(result.suppressed)} suppressed)" if result.suppressed else ""
+    hidden = [f"{len(result.suppressed)} suppressed"] if result.suppressed else []
+    if result.baselined:
+        hidden.append(f"{len(result.baselined)} in the baseline")
+    aside = f" ({', '.join(hidden)})" if hidden else ""
     if result.findings:
         by_priority = ", ".join(f"{counts[p]} {p.value}" for p in Priority if counts[p])
-        lines.append(f"Found {_plural(len(result.findings), 'finding')}: {by_priority}{suppressed}.")
+        lines.append(f"Found {_plural(len(result.findings), 'finding')}: {by_priority}{aside}.")
     else:
-        lines.append(f"All checks passed: {_plural(result.files_checked, 'file')} checked{suppressed}.")
+        lines.append(f"All checks passed: {_plural(result.files_checked, 'file')} checked{aside}.")
     return "\n".join(lines) + "\n"

@@ -46,26 +46,46 @@ def column(node: yaml.Node) -> int:
     return node.start_mark.column + 1
 
 
-def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node of ``key`` in a mapping node (the last one wins, as in YAML loaders)."""
-    if not isinstance(node, yaml.MappingNode):
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _entry(
+    node: yaml.Node | None, key: str, seen: frozenset[int] = frozenset()
+) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key, value) nodes of ``key`` in a mapping node; the last one wins, as in YAML loaders.
+
+    Merge keys (``<<: *defaults``) are followed as loaders do: an explicit key wins, then the first
+    merged mapping that has it. Composing does not apply merges, so without this an inherited
+    ``resources:`` or ``securityContext:`` would look missing.
+    """
+    if not isinstance(node, yaml.MappingNode) or id(node) in seen:
         return None
     found = None
+    merged: list[yaml.Node] = []
     for key_node, value_node in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            found = value_node
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        if key_node.value == key and key_node.tag != _MERGE_TAG:
+            found = (key_node, value_node)
+        elif key_node.tag == _MERGE_TAG:
+            merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+    for source in merged if found is None else ():
+        found = _entry(source, key, seen | {id(node)})
+        if found is not None:
+            break
     return found
+
+
+def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node."""
+    entry = _entry(node, key)
+    return entry[1] if entry else None
 
 
 def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     """The key node of ``key`` in a mapping node: where to report a bad or missing value."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    found = None
-    for key_candidate, _ in node.value:
-        if isinstance(key_candidate, yaml.ScalarNode) and key_candidate.value == key:
-            found = key_candidate
-    return found
+    entry = _entry(node, key)
+    return entry[0] if entry else None
 
 
 def path(node: yaml.Node | None, *keys: str) -> yaml.Node | None:

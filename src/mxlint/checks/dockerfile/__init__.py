@@ -1,0 +1,1 @@
+"""Rules over Dockerfiles (dockerfile-parse, split into stages by ``mxlint.sources.dockerfile``)."""

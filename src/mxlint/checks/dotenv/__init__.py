@@ -1,0 +1,1 @@
+"""Rules over `.env` files (sources.dotenv)."""

@@ -1,0 +1,1 @@
+"""Rules over Kubernetes and Cloud Run (Knative) manifests (pyyaml node trees)."""

@@ -1,0 +1,1 @@
+"""Rules over `.pre-commit-config.yaml`."""

@@ -1,0 +1,94 @@
+"""MX302: a MaintainX webhook handler that never records or checks a dedupe key."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mxlint.analysis.names import dotted, keyword
+from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.web import Webhook, WebRoutes, configured, webhook_trigger
+from mxlint.checks.base import PythonRule, rule
+from mxlint.config import Settings
+
+# A call or decorator named like a dedupe step: is_duplicate(), store.seen(key), @idempotent.
+_DEDUPE_NAME = re.compile(r"(?i)idempot|dedup|duplicate|seen|already|processed|replay")
+# Store operations that check and record in one step, or check membership.
+_STORE_CHECKS = frozenset(
+    {"exists", "setnx", "sismember", "sadd", "hsetnx", "get_or_create", "on_conflict_do_nothing"}
+)
+_SQL_UPSERT = re.compile(
+    r"(?i)on\s+conflict|insert\s+or\s+ignore|insert\s+ignore|on\s+duplicate\s+key|not\s+exists"
+)
+# Payload fields that make a dedupe key with the entity id (MaintainX payloads carry no event id).
+_KEY_FIELDS = frozenset({"occurredAt", "occurred_at"})
+_LITERALS = (
+    cst.List,
+    cst.Tuple,
+    cst.Set,
+    cst.Dict,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.FormattedString,
+)
+
+
+@rule("MX302")
+class WebhookNotIdempotent(PythonRule):
+    @classmethod
+    def applies_to(cls, relpath: str, settings: Settings) -> bool:
+        return not is_test_path(relpath)
+
+    @classmethod
+    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+        return webhook_trigger(settings)
+
+    def finish(self) -> None:
+        web: WebRoutes = self.context.analysis(WebRoutes)
+        for webhook in web.webhooks():
+            if not _deduplicates(web, webhook, self.context.settings.web.dedupe_functions):
+                name = webhook.handler.node.name
+                self.report(name, handler=name.value)
+
+
+def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) -> bool:
+    """A dedupe step by name, or a dedupe key (entity id + occurredAt, the signature, a body hash)
+    together with a store check (``in``, ``exists``, ``setnx``, ``INSERT ... ON CONFLICT``...)."""
+    for decorator in webhook.handler.node.decorators:  # @idempotent, @dedupe(key=...)
+        target = (
+            decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        )
+        if _DEDUPE_NAME.search(dotted(target) or ""):
+            return True
+    key = store = False
+    for function in webhook.code:
+        code = web.own_code(function)
+        for call in code.calls:
+            name = web.qualified(call.func, function.scope) or dotted(call.func) or ""
+            short = call.func.attr.value if isinstance(call.func, cst.Attribute) else name.rsplit(".", 1)[-1]
+            if _DEDUPE_NAME.search(short) or (functions and configured(name, functions)):
+                return True
+            key = key or name.startswith("hashlib.")  # a body hash: hashlib.sha256(body).hexdigest()
+            nx = short == "set" and keyword(call, "nx") is not None
+            store = store or short in _STORE_CHECKS or nx
+        strings = list(web.strings([function]))
+        key = key or any(text in _KEY_FIELDS for text in strings)
+        key = key or any(attribute.attr.value in _KEY_FIELDS for attribute in code.attributes)
+        key = key or any(text.lower().startswith("x-maintainx-webhook") for text in strings)
+        store = store or any(_SQL_UPSERT.search(text) for text in strings)
+        store = store or any(_membership(comparison) for comparison in code.comparisons)
+    return key and store
+
+
+def _membership(comparison: cst.Comparison) -> bool:
+    """``key in seen``: a value looked up in a collection (``"t" in fields`` checks a field instead)."""
+    left = comparison.left
+    for target in comparison.comparisons:
+        if isinstance(target.operator, (cst.In, cst.NotIn)) and not isinstance(left, _LITERALS):
+            container = target.comparator
+            headers = isinstance(container, cst.Attribute) and container.attr.value in ("headers", "META")
+            if not isinstance(container, _LITERALS) and not headers:
+                return True
+        left = target.comparator
+    return False

@@ -1,0 +1,1 @@
+"""Rules over plain text files (Markdown docs, crontabs)."""
