@@ -11,13 +11,17 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from mxlint import __version__, docs, registry
 from mxlint.config import FAIL_ON_CHOICES, ConfigError
 from mxlint.model import Priority
+
+if TYPE_CHECKING:  # the engine and libcst load only when a check runs
+    from mxlint import api
+    from mxlint.model import RunResult
 
 # Kept here, not imported from the engine, so `--version`, `rules` and `explain` never load libcst.
 FORMATS = ("github", "json", "markdown", "sarif", "text")
@@ -106,6 +110,15 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record every current finding in this baseline file (then none is reported).",
 )
+@click.option(
+    "--fix", is_flag=True, help="Rewrite the findings that have an exact fix, then report what remains."
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the fixes --fix would make as a unified diff; write nothing.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Print diagnostics, and tracebacks on internal errors.")
 def check(
@@ -123,6 +136,8 @@ def check(
     sarif_category: str,
     baseline_path: Path | None,
     write_baseline: Path | None,
+    fix: bool,
+    show_diff: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -148,6 +163,8 @@ def check(
             write_baseline=write_baseline,
         )
         result = api.run(options)
+        if fix or show_diff:
+            result = _autofix(options, result, show_diff, output)
     except (ConfigError, api.UsageError) as error:
         _fail(str(error))
     finally:
@@ -186,6 +203,40 @@ def check(
     sys.exit(EXIT_FINDINGS if result.fails(gate) else EXIT_OK)
 
 
+def _autofix(options: api.Options, result: RunResult, show_diff: bool, output: Path | None) -> RunResult:
+    """Apply (or, with ``--diff``, print and exit) the exact fixes; return the result of a re-check."""
+    from mxlint import api, autofix
+
+    fixes = autofix.plan(options, result)
+    for note in fixes.notifications:
+        click.echo(f"mxlint: {note.path}: {note.message}", err=True)
+    counted = f"{_plural(fixes.fixed, 'finding')} in {_plural(len(fixes.files), 'file')}"
+    if show_diff:
+        diff = fixes.diff()
+        if output is None:
+            sys.stdout.write(diff)
+            sys.stdout.flush()
+        else:
+            output.write_text(diff, encoding="utf-8")
+        done = (
+            f"{counted} can be fixed (nothing written; --fix applies them)"
+            if fixes.files
+            else "nothing to fix"
+        )
+        click.echo(f"mxlint: {done}", err=True)
+        sys.exit(EXIT_FINDINGS if fixes.files else EXIT_OK)
+    if not fixes.files:
+        click.echo("mxlint: nothing to fix", err=True)
+        return result
+    fixes.write()
+    click.echo(f"mxlint: fixed {counted}", err=True)
+    return api.run(options)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _is_summary(line: str) -> bool:
     return line.startswith(("Found ", "All checks passed"))
 
@@ -211,6 +262,7 @@ def rules(fmt: str) -> None:
                 "kinds": [kind.value for kind in meta.kinds],
                 "scope": meta.scope.value,
                 "precision": meta.precision,
+                "autofix": meta.autofix,
                 "help_uri": meta.help_uri,
             }
             for meta in metas
@@ -224,13 +276,22 @@ def rules(fmt: str) -> None:
 
 @cli.command()
 @click.argument("handle")
-def explain(handle: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the rule's section of docs/rules.md.",
+)
+def explain(handle: str, fmt: str) -> None:
     """Show the documentation of a rule (by id or name) or of every rule of a checklist key."""
     meta = registry.lookup(handle)
     metas = [meta] if meta else [m for m in registry.all_rules() if m.checklist == handle]
     if not metas:
         _fail(f"no rule or checklist key named {handle!r} (see 'mxlint rules')")
-    click.echo("\n".join(docs.rule_text(m) for m in metas), nl=False)
+    render = docs.rule_markdown if fmt == "markdown" else docs.rule_text
+    click.echo("\n".join(render(m) for m in metas), nl=False)
 
 
 def main() -> None:

@@ -61,6 +61,7 @@ class Example:
     files: tuple[tuple[str, str], ...] = ()  # multi-file examples: (relative path, content)
     lines: tuple[int, ...] | None = None  # invalid examples: the exact finding lines, when given
     note: str = ""
+    fixed: str | None = None  # invalid examples of an autofix rule: the code after ``--fix``
 
     def as_files(self, default_path: str) -> dict[str, str]:
         if self.code is not None:
@@ -91,6 +92,7 @@ class RuleMeta:
     limitations: str = ""
     valid: tuple[Example, ...] = ()
     invalid: tuple[Example, ...] = ()
+    autofix: bool = False  # ``check --fix`` can rewrite some of its findings (the rule's ``fix`` method)
 
     @property
     def is_security(self) -> bool:

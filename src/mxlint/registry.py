@@ -28,8 +28,8 @@ _REQUIRED = (
     "id", "name", "title", "priority", "category", "kinds", "precision",
     "message", "description", "rationale", "fix",
 )  # fmt: skip
-_OPTIONAL = ("checklist", "scope", "tags", "references", "peers", "limitations", "examples")
-_EXAMPLE_KEYS = {"code", "path", "files", "lines", "note"}
+_OPTIONAL = ("checklist", "scope", "tags", "references", "peers", "limitations", "examples", "autofix")
+_EXAMPLE_KEYS = {"code", "path", "files", "lines", "note", "fixed"}
 _ID = re.compile(r"^MX\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _PRECISIONS = ("very-high", "high", "medium", "low")
@@ -58,12 +58,16 @@ def _example(raw: Any, where: str) -> Example:
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         raise RuleDefinitionError(f"{where}: 'files' maps paths to file contents")
     lines = raw.get("lines")
+    fixed = raw.get("fixed")
+    if fixed is not None and not (isinstance(fixed, str) and "code" in raw):
+        raise RuleDefinitionError(f"{where}: 'fixed' is the fixed text of a 'code' example")
     return Example(
         code=raw.get("code"),
         path=raw.get("path"),
         files=tuple(sorted(files.items())),
         lines=tuple(lines) if lines is not None else None,
         note=raw.get("note", ""),
+        fixed=fixed,
     )
 
 
@@ -115,6 +119,13 @@ def parse_rule(raw: Mapping[str, Any], source: str) -> RuleMeta:
     invalid = tuple(
         _example(e, f"{source}: invalid[{i}]") for i, e in enumerate(examples.get("invalid") or ())
     )
+    autofix = raw.get("autofix", False)
+    if not isinstance(autofix, bool):
+        raise RuleDefinitionError(f"{source}: autofix is true or false")
+    if any(example.fixed is not None for example in valid) or (
+        not autofix and any(example.fixed is not None for example in invalid)
+    ):
+        raise RuleDefinitionError(f"{source}: only invalid examples of an autofix rule have 'fixed'")
     return RuleMeta(
         id=rule_id,
         name=name,
@@ -135,6 +146,7 @@ def parse_rule(raw: Mapping[str, Any], source: str) -> RuleMeta:
         limitations=" ".join((raw.get("limitations") or "").split()),
         valid=valid,
         invalid=invalid,
+        autofix=autofix,
     )
 
 

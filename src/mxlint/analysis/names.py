@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -76,6 +77,25 @@ def binds_name(module: cst.Module, name: str) -> bool:
             if _names_in(target, name):
                 return True
     return False
+
+
+def binding_counts(module: cst.Module) -> Counter[str]:
+    """How many times each name is bound in ``module``, in any scope (see :func:`binds_name`)."""
+    counts: Counter[str] = Counter()
+    for node in walk(module):
+        for target in _binding_targets(node):
+            counts.update(_bound_names(target))
+    return counts
+
+
+def _bound_names(target: cst.CSTNode | None) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _bound_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    return []
 
 
 def _binding_targets(node: cst.CSTNode) -> tuple[cst.CSTNode | None, ...]:

@@ -120,9 +120,17 @@ class Rule:
     def finalize(cls, project: Project) -> None:
         """Repository-level judgement over the facts every file contributed; file rules skip it."""
 
+    def fix(self, report: Report) -> Any:
+        """How to rewrite the code behind one of this rule's reports, or None when no exact rewrite
+        exists. Asked only for rules whose YAML says ``autofix: true``, after the check, on the
+        rule's own instance; Python rules return a :class:`mxlint.fixers.PythonFix`."""
+        return None
+
     @classmethod
-    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
-        """Run ``rules`` (all of this base's kind) over one file; each base knows its document."""
+    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> list[Rule]:
+        """Run ``rules`` (all of this base's kind) over one file; each base knows its document.
+
+        Returns the rule instances that ran, for :meth:`fix`."""
         raise NotImplementedError
 
     @classmethod
@@ -199,11 +207,15 @@ class DocumentRule(Rule):
         )
 
     @classmethod
-    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
+    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> list[Rule]:
+        instances: list[Rule] = []
         for rule_cls in rules:
             assert issubclass(rule_cls, DocumentRule)
             if rule_cls.applies_to(context.relpath, context.settings):
-                rule_cls(context).check()
+                instance = rule_cls(context)
+                instance.check()
+                instances.append(instance)
+        return instances
 
 
 class DockerfileContext(FileContext):
@@ -341,7 +353,7 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
         """Called once after the traversal, for rules that judge a whole function or module."""
 
     @classmethod
-    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> None:
+    def check_file(cls, rules: Sequence[type[Rule]], context: FileContext) -> list[Rule]:
         assert isinstance(context, PythonContext)
         active = []
         for rule_cls in rules:
@@ -352,7 +364,7 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
             if pattern is None or pattern.search(context.data):
                 active.append(rule_cls)
         if not active:
-            return
+            return []
         context.attach(python_source.parse(context.data))
         visitors = [rule_cls(context) for rule_cls in active]
         if syntax.needs_full_walk(visitors):
@@ -366,6 +378,7 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
         for visitor in visitors:
             visitor.finish()
         context.resolve_positions()
+        return list(visitors)
 
 
 _TRIGGERS: dict[tuple[type[PythonRule], Settings], re.Pattern[bytes] | None] = {}

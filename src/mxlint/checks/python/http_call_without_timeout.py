@@ -7,8 +7,10 @@ import libcst as cst
 from mxlint.analysis.http_clients import IMPORT_TRIGGER, Client, HttpCall, HttpClients
 from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
-from mxlint.checks.base import PythonRule, rule
+from mxlint.checks.base import PythonRule, Report, rule
 from mxlint.config import Settings
+from mxlint.fixers import PythonFix
+from mxlint.fixers.arguments import add_keyword
 
 CEILING = 30.0  # seconds: the checklist's recommended timeout
 _AIOHTTP_DEFAULT = "uses aiohttp's 300 s default"
@@ -36,6 +38,17 @@ class HttpCallWithoutTimeout(PythonRule):
             problem = self._problem(http_call)
             if problem:
                 self.report(http_call.call, call=self._display(http_call), problem=problem)
+
+    def fix(self, report: Report) -> PythonFix | None:
+        """``timeout=30`` on a requests call that has none. An explicit ``timeout=None`` or a longer
+        timeout was chosen by someone and a client-level default changes every call: not rewritten."""
+        assert isinstance(report.node, cst.Call)
+        http_call = self.clients.classify(report.node)
+        if http_call is None or http_call.library != "requests" or http_call.kind == "constructor":
+            return None
+        if http_call.may_pass("timeout"):
+            return None
+        return PythonFix(report.node, lambda call: add_keyword(call, "timeout", f"{CEILING:g}"))
 
     def _problem(self, http_call: HttpCall) -> str | None:
         if http_call.kind == "constructor":

@@ -6,8 +6,10 @@ import libcst as cst
 
 from mxlint.analysis.names import binds_name, dotted, imported_names, is_main_guard, keyword
 from mxlint.analysis.paths import is_cli_path, is_test_path
-from mxlint.checks.base import PythonContext, PythonRule, rule
+from mxlint.checks.base import PythonContext, PythonRule, Report, rule
 from mxlint.config import Settings
+from mxlint.fixers import PythonFix
+from mxlint.fixers.loggers import print_fix
 
 _PRINTERS = {"builtins.print": "print", "pprint.pprint": "pprint", "pprint.pp": "pprint"}
 _STD_STREAMS = {"sys.stdout", "sys.stderr", "stdout", "stderr", "None"}
@@ -74,6 +76,11 @@ class PrintInsteadOfLogging(PythonRule):
             printer = next((_PRINTERS[q] for q in imported_names(self.context, func) if q in _PRINTERS), None)
             if printer:
                 self.report(call, name=printer)
+
+    def fix(self, report: Report) -> PythonFix | None:
+        """``print`` -> the module logger, when exact (see :mod:`mxlint.fixers.loggers`)."""
+        assert isinstance(report.node, cst.Call)
+        return print_fix(self.context, report.node)
 
 
 def _is_cli_entry(node: cst.FunctionDef) -> bool:
