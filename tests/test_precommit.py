@@ -35,8 +35,9 @@ SAMPLES = {
     "bad/Dockerfile": 'FROM python:3.12-slim\n# mxlint: ignore\nCMD ["python"]\n',
     "bad/.env": "# mxlint: ignore\nAPI_URL=https://api.example.com\n",  # a bare .env: matched by name
     "good/service.py": (
-        "import logging\n\nimport requests\n\nLOG = logging.getLogger(__name__)\n\n\n"
-        "def fetch(url):\n    return requests.get(url, timeout=30).json()\n"
+        "import logging\n\nimport requests\n\n"
+        "LOG = logging.getLogger(__name__)\nSESSION = requests.Session()\n\n\n"
+        "def fetch(url):\n    return SESSION.get(url, timeout=30).json()\n"
     ),
     "good/settings.yaml": "name: sync\nreplicas: 2\n",
     "good/notes.txt": "# mxlint: ignore\n",  # not a kind mxlint checks: never passed to the hook
