@@ -31,6 +31,9 @@ YAML_KINDS = frozenset({FileKind.YAML, FileKind.KUBERNETES, FileKind.PRECOMMIT})
 # Files that mark a folder as a project of its own (a service in a monorepo, a sample in fixtures/).
 PROJECT_MARKERS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile"})
 _MIN_FILES_PER_WORKER = 8
+# Files of kind text (anything unclassified) are read whole only when they are text of a sane size.
+BINARY_SNIFF_BYTES = 8192
+MAX_TEXT_BYTES = 1024 * 1024
 
 Progress = Callable[[int, int], None]
 
@@ -91,6 +94,8 @@ class _Checker:
     def check(self, source: SourceFile) -> FileOutcome:
         outcome = FileOutcome(source.relpath)
         try:
+            if source.kind is FileKind.TEXT and not self._is_text(source, outcome):
+                return outcome
             data = source.path.read_bytes()
         except OSError as error:
             message = f"cannot read file: {error.strerror or error}"
@@ -131,6 +136,20 @@ class _Checker:
         outcome.findings.extend(self._findings(context, suppression.Suppressions(ignores)))
         outcome.facts = context.facts
         return outcome
+
+    @staticmethod
+    def _is_text(source: SourceFile, outcome: FileOutcome) -> bool:
+        """Whether an unclassified file is text worth reading whole: binaries (a NUL byte near the
+        start: images, archives, compiled libraries) are not text; text over the size cap is data."""
+        with source.path.open("rb") as handle:
+            if b"\0" in handle.read(BINARY_SNIFF_BYTES):
+                return False
+            size = os.fstat(handle.fileno()).st_size
+        if size > MAX_TEXT_BYTES:
+            message = f"skipped: {size // 1024:,} KiB of text is data, not configuration (limit 1 MiB)"
+            outcome.notifications.append(Notification(source.relpath, message, level="note"))
+            return False
+        return True
 
     @staticmethod
     def _drop(context: FileContext, rules: Sequence[type[Rule]]) -> None:

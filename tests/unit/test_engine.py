@@ -213,3 +213,12 @@ def test_a_template_is_skipped_with_a_notification_and_bad_yaml_is_mx000(
     ]
     # In SARIF a deliberate skip is a note; a file that failed to parse is an error.
     assert [n.level for n in result.notifications] == ["note", "error"]
+
+
+def test_binary_and_oversized_text_files_are_not_read_whole(tmp_path: Path, document_rules) -> None:
+    (tmp_path / "libfoo.a").write_bytes(b"!<arch>\n\0\0SECRETWORD\n")
+    (tmp_path / "dump.txt").write_text("SECRETWORD\n" + "x" * (engine.MAX_TEXT_BYTES + 1))
+    (tmp_path / "notes.txt").write_text("SECRETWORD\n")
+    result = run_engine(tmp_path, document_rules)
+    assert [(f.path, f.rule_id) for f in result.findings] == [("notes.txt", "MX198")]
+    assert [(n.path, n.level) for n in result.notifications] == [("dump.txt", "note")]

@@ -455,8 +455,9 @@ def test_trigger_matches_any_mention_of_maintainx_and_configured_names() -> None
     configured = trigger_pattern(CONFIGURED)
     assert configured.search(b"from acme.mx import fetch")
     assert configured.search(b'"https://mx-proxy.internal/api/v1"')
-    assert not configured.search(b"prefetch()")
-    with_limit = trigger_pattern(Settings(), also="limit")
+    # A trigger only filters: `prefetch()` may pass for the wrapper `fetch` (a parse, never a finding).
+    assert not configured.search(b"import os\nos.getcwd()")
+    with_limit = trigger_pattern(Settings(), also=("limit",))
     assert with_limit.search(b'limit = 5\n"getmaintainx.com"')
     assert not with_limit.search(b'"getmaintainx.com"')
 

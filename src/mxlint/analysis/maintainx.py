@@ -38,6 +38,7 @@ import libcst as cst
 from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted, has_star_kwargs, keyword
 from mxlint.analysis.scopes import Binding, ClassInfo, FunctionInfo, Scope, Scopes
+from mxlint.analysis.triggers import Words
 from mxlint.config import Settings
 
 if TYPE_CHECKING:  # a runtime import would be circular: rules import the analyses
@@ -285,19 +286,20 @@ def normalise_path(raw: str) -> str:
     return "/" + "/".join(re.sub(f"{_HOLE}+", "{}", segment) for segment in segments)
 
 
-@cache
-def trigger_pattern(settings: Settings, also: str = "") -> re.Pattern[bytes]:
-    """A source regex for files that may call MaintainX: they mention it (``getmaintainx.com``, an
-    imported ``MAINTAINX_URL``, a ``MaintainXClient``), a configured base URL or wrapper's name.
+def maintainx_words(settings: Settings) -> list[str]:
+    """Words a file that may call MaintainX holds: ``maintainx`` (``getmaintainx.com``, an imported
+    ``MAINTAINX_URL``, a ``MaintainXClient``), a configured base URL or a configured wrapper's name."""
+    return [
+        "maintainx",
+        *settings.maintainx_base_urls,
+        *(n.rsplit(".", 1)[-1] for n in settings.maintainx_clients),
+    ]
 
-    ``also``: a word that must occur in the file too (e.g. ``limit``).
-    """
-    words = ["(?i:maintainx)", *(re.escape(base) for base in settings.maintainx_base_urls)]
-    words += [rf"\b{re.escape(name.rsplit('.', 1)[-1])}\b" for name in settings.maintainx_clients]
-    pattern = f"(?:{'|'.join(words)})"
-    if also:
-        pattern = rf"\A(?=[\s\S]*?{also})(?=[\s\S]*?{pattern})"
-    return re.compile(pattern.encode(), re.MULTILINE)
+
+@cache
+def trigger_pattern(settings: Settings, also: tuple[str, ...] = ()) -> Words:
+    """Files that may call MaintainX; ``also``: words one of which must occur in the file too."""
+    return Words(maintainx_words(settings), also) if also else Words(maintainx_words(settings))
 
 
 class MaintainXCalls:

@@ -28,10 +28,11 @@ import libcst as cst
 
 from mxlint.analysis import syntax
 from mxlint.analysis.loops import Structure
-from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
+from mxlint.analysis.maintainx import MaintainXCalls, maintainx_words, trigger_pattern
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.rate_limits import SLEEPS, URLLIB3_RETRY, positional
 from mxlint.analysis.scopes import Scope, Scopes, qualified_name
+from mxlint.analysis.triggers import Words
 from mxlint.config import Settings
 from mxlint.sources.python import locate
 
@@ -62,12 +63,12 @@ _LIMITER_CLASS = re.compile(r"rate_?limit|token_?bucket|leaky_?bucket|throttl", 
 _CLOCKS = frozenset({"monotonic", "time", "perf_counter", "sleep", "monotonic_ns"})
 
 # Source words that a file contributing evidence must contain (rules add the MaintainX trigger).
-RETRY_WORDS = r"retry|Retry|backoff|sleep"
-BREAKER_WORDS = r"(?i:breaker|circuit|purgatory)"
+RETRY_WORDS = ("retry", "backoff", "sleep")
+BREAKER_WORDS = ("breaker", "circuit", "purgatory")
 LIMITER_WORDS = (
-    r"ratelimit|ratelimiter|limits|pyrate_limiter|aiolimiter|asyncio_throttle|throttler|token_bucket|"
-    r"aiometer|(?i:rate-?limit-?remaining|rate_?limit|token_?bucket|leaky_?bucket|throttl)"
-)
+    "ratelimit", "rate_limit", "rate-limit", "limits", "limiter", "throttl", "token_bucket", "tokenbucket",
+    "leaky_bucket", "leakybucket", "aiometer",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -445,12 +446,10 @@ def _has_open_state(node: cst.ClassDef) -> bool:
 # --- facts and judgement ----------------------------------------------------------------------
 
 
-def trigger(settings: Settings, words: str, configured: Sequence[str]) -> re.Pattern[bytes]:
-    """Files that may call MaintainX or hold evidence: the MaintainX trigger, ``words``, or the last
+def trigger(settings: Settings, words: Sequence[str], configured: Sequence[str]) -> Words:
+    """Files that may call MaintainX or hold evidence: the MaintainX words, ``words``, or the last
     name of a configured wrapper."""
-    names = [rf"\b{re.escape(name.rsplit('.', 1)[-1])}\b" for name in configured]
-    pattern = "|".join((trigger_pattern(settings).pattern.decode(), words, *names))
-    return re.compile(pattern.encode(), re.MULTILINE)
+    return Words([*maintainx_words(settings), *words, *(name.rsplit(".", 1)[-1] for name in configured)])
 
 
 def record(rule: PythonRule, found: Sequence[Found]) -> None:

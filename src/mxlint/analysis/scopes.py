@@ -391,3 +391,15 @@ def qualified_name(node: cst.CSTNode, scope: Scope, depth: int = 0) -> str | Non
     ):
         return qualified_name(bindings[0].value, bindings[0].scope, depth + 1)
     return None
+
+
+def called_name(scopes: Scopes, call: cst.Call) -> str | None:
+    """What ``call`` calls, resolved through the file's imports (``logging.basicConfig``), or
+    ``builtins.<name>`` for a bare name nothing in reach binds; None for a local or unknown callee.
+    The cheap counterpart of libcst's QualifiedNameProvider, from the scopes already built."""
+    scope = scopes.calls.get(call)
+    if scope is None:
+        return None
+    if isinstance(call.func, cst.Name) and not scope.lookup(call.func.value):
+        return f"builtins.{call.func.value}"
+    return qualified_name(call.func, scope)

@@ -40,6 +40,7 @@ import libcst as cst
 from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.scopes import Binding, ClassInfo, FunctionInfo, Scope, Scopes
+from mxlint.analysis.triggers import Words
 from mxlint.config import Settings
 from mxlint.sources import python as python_source
 
@@ -152,18 +153,17 @@ class _Code:
     names: list[cst.Name] = field(default_factory=list)
 
 
-def trigger(settings: Settings, *also: str) -> re.Pattern[bytes]:
+def trigger(settings: Settings, *also: str) -> Words:
     """Files that may declare routes: they name a web framework (or one of ``also``)."""
-    words = [*FRAMEWORKS, *also]
-    return re.compile(f"(?:{'|'.join(words)})".encode())
+    return Words([*FRAMEWORKS, *also])
 
 
-def webhook_trigger(settings: Settings) -> re.Pattern[bytes]:
+def webhook_trigger(settings: Settings) -> Words:
     """Files that may hold a MaintainX webhook handler: they mention MaintainX, or, when webhook paths
     are configured, they may declare routes."""
     if settings.web.webhook_paths:
-        return trigger(settings, "(?i:maintainx)")
-    return re.compile(rb"(?i)maintainx")
+        return trigger(settings, "maintainx")
+    return Words(["maintainx"])
 
 
 def configured(name: str, functions: tuple[str, ...]) -> bool:

@@ -18,6 +18,7 @@ from libcst._metadata_dependent import LazyValue
 from libcst.metadata import MetadataWrapper, ProviderT
 
 from mxlint.analysis import syntax
+from mxlint.analysis.triggers import Trigger
 from mxlint.config import Settings
 from mxlint.model import FileKind
 from mxlint.sources import dockerfile as dockerfile_source
@@ -343,7 +344,8 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
     context: PythonContext
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
+        """The rule's trigger: ``TRIGGER`` compiled, or a rule's own (e.g. :class:`Words`)."""
         return re.compile(cls.TRIGGER.encode(), re.MULTILINE) if cls.TRIGGER else None
 
     def report(self, node: cst.CSTNode, **args: Any) -> None:
@@ -381,10 +383,10 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
         return list(visitors)
 
 
-_TRIGGERS: dict[tuple[type[PythonRule], Settings], re.Pattern[bytes] | None] = {}
+_TRIGGERS: dict[tuple[type[PythonRule], Settings], Trigger | None] = {}
 
 
-def _trigger(rule_cls: type[PythonRule], settings: Settings) -> re.Pattern[bytes] | None:
+def _trigger(rule_cls: type[PythonRule], settings: Settings) -> Trigger | None:
     key = (rule_cls, settings)
     if key not in _TRIGGERS:
         _TRIGGERS[key] = rule_cls.trigger(settings)

@@ -47,7 +47,7 @@ def _mentions(node: cst.CSTNode) -> bool:
 
 
 class _Python(MaintainXUsage):
-    ALSO = "(?i:reconcil)"
+    ALSO = ("reconcil",)
 
     def fact(self, calls: list[MaintainXCall]) -> Any:
         for node in syntax.walk(self.context.module):

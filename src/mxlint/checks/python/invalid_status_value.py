@@ -9,6 +9,7 @@ import libcst as cst
 from mxlint.analysis import syntax
 from mxlint.analysis.maintainx import MaintainXCall, MaintainXCalls, trigger_pattern
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -33,8 +34,8 @@ _WRITES = frozenset({"POST", "PATCH", "PUT"})
 @rule("MX305")
 class InvalidStatusValue(PythonRule):
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes]:
-        return trigger_pattern(settings, also="(?:status|priority)")
+    def trigger(cls, settings: Settings) -> Trigger:
+        return trigger_pattern(settings, also=("status", "priority"))
 
     @classmethod
     def applies_to(cls, relpath: str, settings: Settings) -> bool:

@@ -9,7 +9,9 @@ from typing import Any
 import libcst as cst
 
 from mxlint.analysis import syntax
-from mxlint.analysis.names import dotted, imported_names
+from mxlint.analysis.names import dotted
+from mxlint.analysis.scopes import Scopes, called_name
+from mxlint.analysis.triggers import Trigger, Words
 from mxlint.checks.base import Project, PythonContext, PythonRule, TextRule, rule
 from mxlint.config import Settings
 from mxlint.model import FileKind
@@ -22,6 +24,10 @@ _CONFIGURERS = {
     "logging.config.fileConfig": "logging.config.fileConfig",
 }
 # python-json-logger, structlog's renderer, ECS, json-log-formatter, Google Cloud's structured logging.
+_TRIGGER_WORDS = (
+    "basicconfig", "dictconfig", "fileconfig", "formatter", "jsonlogger", "jsonrenderer", "ecs_logging",
+    "structuredloghandler",
+)  # fmt: skip
 _JSON_FORMATTER = re.compile(
     r"(?i)pythonjsonlogger|jsonlogger|json_?formatter|JSONRenderer|ecs_logging|json_log_formatter|"
     r"StructuredLogHandler|StackdriverJsonFormatter"
@@ -55,7 +61,11 @@ class _LoggingIni(TextRule):
 
 @rule("MX407")
 class LoggingWithoutJsonFormatter(PythonRule):
-    TRIGGER = r"basicConfig|dictConfig|fileConfig|Formatter|(?i:" + _JSON_FORMATTER.pattern[4:] + ")"
+    @classmethod
+    def trigger(cls, settings: Settings) -> Trigger:
+        # "formatter" also covers JsonFormatter, StackdriverJsonFormatter and json_log_formatter.
+        return Words(_TRIGGER_WORDS)
+
     PARTS = {FileKind.TEXT: _LoggingIni}
 
     def __init__(self, context: PythonContext) -> None:
@@ -90,8 +100,7 @@ class LoggingWithoutJsonFormatter(PythonRule):
             return
         spans = []
         for call in self.candidates:
-            names = imported_names(self.context, call.func)
-            name = next((_CONFIGURERS[q] for q in names if q in _CONFIGURERS), None)
+            name = _CONFIGURERS.get(called_name(self.context.analysis(Scopes), call) or "")
             if name is not None:
                 spans.append((call, name, _ini_name(call) if name.endswith("fileConfig") else None))
         if not spans:

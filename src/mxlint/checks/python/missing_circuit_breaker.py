@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from mxlint.analysis import resilience
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import Project, PythonRule, rule
 from mxlint.config import Settings
 
@@ -17,7 +16,7 @@ class MissingCircuitBreaker(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return resilience.trigger(settings, resilience.BREAKER_WORDS, settings.circuit_breakers)
 
     def finish(self) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
+from mxlint.analysis.maintainx import MaintainXCalls, maintainx_words, trigger_pattern
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.scopes import Scopes
+from mxlint.analysis.triggers import Trigger, Words
 from mxlint.analysis.web import FRAMEWORKS, Service, service, service_anchor
 from mxlint.checks.base import Project, PythonRule, rule
 from mxlint.config import Settings
@@ -36,12 +36,10 @@ class MissingMetrics(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         modules = {name.split(".")[0] for name in (*METRICS_MODULES, *settings.web.metrics_modules)}
         words = [*FRAMEWORKS, *sorted(modules)]
-        return re.compile(
-            f"(?:{'|'.join(map(re.escape, words))})|{trigger_pattern(settings).pattern.decode()}".encode()
-        )
+        return Words([*words, *maintainx_words(settings)])
 
     def finish(self) -> None:
         modules = (*METRICS_MODULES, *self.context.settings.web.metrics_modules)

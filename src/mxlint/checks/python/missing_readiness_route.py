@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.analysis.web import Service, service, service_anchor, trigger
 from mxlint.checks.base import Project, PythonRule, rule
 from mxlint.config import Settings
@@ -17,7 +16,7 @@ class MissingReadinessRoute(PythonRule):
         return not is_test_path(relpath)  # a test app's routes are not the service's
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return trigger(settings)
 
     def finish(self) -> None:

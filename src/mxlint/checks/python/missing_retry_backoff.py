@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from mxlint.analysis import resilience
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import Project, PythonRule, rule
 from mxlint.config import Settings
 
@@ -17,7 +16,7 @@ class MissingRetryBackoff(PythonRule):
         return not is_test_path(relpath)  # tests stub MaintainX; their retries protect nothing
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return resilience.trigger(settings, resilience.RETRY_WORDS, settings.retry_policies)
 
     def finish(self) -> None:

@@ -8,6 +8,7 @@ import libcst as cst
 
 from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -24,8 +25,8 @@ class PageSizeOutOfRange(PythonRule):
         return not is_test_path(relpath)  # tests register mocks of list endpoints; they list nothing
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
-        return trigger_pattern(settings, also="limit")
+    def trigger(cls, settings: Settings) -> Trigger | None:
+        return trigger_pattern(settings, also=("limit",))
 
     def finish(self) -> None:
         reported: set[cst.CSTNode] = set()  # a URL constant holding ?limit=50 used twice is one finding

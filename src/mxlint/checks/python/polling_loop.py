@@ -11,6 +11,7 @@ from mxlint.analysis.maintainx import trigger_pattern
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.polling import NESTED, Polling
 from mxlint.analysis.rate_limits import SLEEPS
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -24,8 +25,8 @@ class PollingLoop(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
-        return trigger_pattern(settings, also=r"(?:sleep|wait|schedul|add_job)")
+    def trigger(cls, settings: Settings) -> Trigger | None:
+        return trigger_pattern(settings, also=("sleep", "wait", "schedul", "add_job"))
 
     def finish(self) -> None:
         self.polling: Polling = self.context.analysis(Polling)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mxlint.analysis.names import binds_name, dotted, imported_names, is_main_guard, keyword
+from mxlint.analysis.names import binds_name, dotted, is_main_guard, keyword
 from mxlint.analysis.paths import is_cli_path, is_test_path
+from mxlint.analysis.scopes import Scopes, called_name
 from mxlint.checks.base import PythonContext, PythonRule, Report, rule
 from mxlint.config import Settings
 from mxlint.fixers import PythonFix
@@ -73,7 +74,7 @@ class PrintInsteadOfLogging(PythonRule):
             if plain_builtin and isinstance(func, cst.Name) and func.value == "print":
                 self.report(call, name="print")
                 continue
-            printer = next((_PRINTERS[q] for q in imported_names(self.context, func) if q in _PRINTERS), None)
+            printer = _PRINTERS.get(called_name(self.context.analysis(Scopes), call) or "")
             if printer:
                 self.report(call, name=printer)
 

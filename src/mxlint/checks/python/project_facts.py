@@ -6,11 +6,11 @@ and may override :meth:`MaintainXUsage.fact` to keep more than the MaintainX cal
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
-from mxlint.analysis.maintainx import MaintainXCall, MaintainXCalls, trigger_pattern
+from mxlint.analysis.maintainx import MaintainXCall, MaintainXCalls, maintainx_words
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger, Words
 from mxlint.checks.base import PythonRule
 from mxlint.config import Settings
 
@@ -18,12 +18,11 @@ from mxlint.config import Settings
 class MaintainXUsage(PythonRule):
     """Records ``{"calls": n, "lists": n, "writes": n}`` for a non-test file that calls MaintainX."""
 
-    ALSO: ClassVar[str] = ""  # another pattern that makes a file worth reading (e.g. "reconcil")
+    ALSO: ClassVar[tuple[str, ...]] = ()  # other words that make a file worth reading ("reconcil")
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes]:
-        pattern = trigger_pattern(settings).pattern
-        return re.compile(pattern + (b"|" + cls.ALSO.encode() if cls.ALSO else b""), re.MULTILINE)
+    def trigger(cls, settings: Settings) -> Trigger:
+        return Words([*maintainx_words(settings), *cls.ALSO])
 
     @classmethod
     def applies_to(cls, relpath: str, settings: Settings) -> bool:

@@ -10,6 +10,7 @@ from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
 from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.persistence import STORES, WRITERS, flows_into, handed_to_savers, writes_file
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonContext, PythonRule, rule
 from mxlint.config import Settings
 
@@ -26,8 +27,8 @@ _GLOBAL_NAME = re.compile(rf"(?i)^_?({_STATE}|cursor|next_?cursor)$")
 @rule("MX304")
 class SyncStateInMemory(PythonRule):
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes]:
-        return trigger_pattern(settings, also="(?:global|self)")
+    def trigger(cls, settings: Settings) -> Trigger:
+        return trigger_pattern(settings, also=("global", "self"))
 
     @classmethod
     def applies_to(cls, relpath: str, settings: Settings) -> bool:

@@ -10,6 +10,7 @@ from mxlint.analysis import syntax
 from mxlint.analysis.maintainx import MaintainXCalls, trigger_pattern
 from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -23,8 +24,8 @@ _AUDIT = re.compile(r"(?i)audit")
 @rule("MX112")
 class UnauditedWrite(PythonRule):
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes]:
-        return trigger_pattern(settings, also="(?i:post|patch|put|delete|request)")
+    def trigger(cls, settings: Settings) -> Trigger:
+        return trigger_pattern(settings, also=("post", "patch", "put", "delete", "request"))
 
     @classmethod
     def applies_to(cls, relpath: str, settings: Settings) -> bool:

@@ -13,6 +13,7 @@ from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.resilience import Resilience
 from mxlint.analysis.scopes import Scopes
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -30,8 +31,8 @@ class UncachedStaticLookup(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
-        return trigger_pattern(settings, also=r"(?i:users|locations|teams)")
+    def trigger(cls, settings: Settings) -> Trigger | None:
+        return trigger_pattern(settings, also=("users", "locations", "teams"))
 
     def finish(self) -> None:
         structure: Structure = self.context.analysis(Structure)

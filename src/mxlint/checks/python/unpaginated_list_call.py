@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from mxlint.analysis.maintainx import Facts, MaintainXCalls, reads_key, trigger_pattern
 from mxlint.analysis.names import dotted
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -30,7 +29,7 @@ class UnpaginatedListCall(PythonRule):
         return not is_test_path(relpath)  # tests register mocks of list endpoints; they list nothing
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return trigger_pattern(settings)
 
     def finish(self) -> None:

@@ -9,6 +9,7 @@ import libcst as cst
 from mxlint.analysis.names import dotted, has_star_kwargs, keyword
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.scopes import ClassInfo, FunctionInfo
+from mxlint.analysis.triggers import Trigger
 from mxlint.analysis.web import BodyRead, WebRoutes, configured, trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
@@ -40,7 +41,7 @@ class UnvalidatedRequestBody(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return trigger(settings)
 
     def finish(self) -> None:

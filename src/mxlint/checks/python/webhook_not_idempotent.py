@@ -8,6 +8,7 @@ import libcst as cst
 
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.paths import is_test_path
+from mxlint.analysis.triggers import Trigger
 from mxlint.analysis.web import Webhook, WebRoutes, configured, webhook_trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
@@ -41,7 +42,7 @@ class WebhookNotIdempotent(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return webhook_trigger(settings)
 
     def finish(self) -> None:

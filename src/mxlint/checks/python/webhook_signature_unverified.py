@@ -3,14 +3,13 @@ or not with the timestamp tolerance."""
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.scopes import FunctionInfo
+from mxlint.analysis.triggers import Trigger
 from mxlint.analysis.web import WebRoutes, configured, webhook_trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
@@ -48,7 +47,7 @@ class WebhookSignatureUnverified(PythonRule):
         return not is_test_path(relpath)
 
     @classmethod
-    def trigger(cls, settings: Settings) -> re.Pattern[bytes] | None:
+    def trigger(cls, settings: Settings) -> Trigger | None:
         return webhook_trigger(settings)
 
     def finish(self) -> None:
