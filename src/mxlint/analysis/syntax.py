@@ -133,11 +133,29 @@ def handlers(collector: object) -> dict[type, Handler]:
 _VISIT_METHODS: dict[type, tuple[str, ...]] = {}
 
 
+def hook_names(visitor_type: type[cst.BatchableCSTVisitor]) -> tuple[str, ...]:
+    """The ``visit_*``/``leave_*`` methods a visitor class defines (libcst's no-op stubs left out), as
+    libcst's ``get_visitors`` finds them, but once per class: it inspects every member per instance."""
+    names = _HOOKS.get(visitor_type)
+    if names is None:
+        names = _HOOKS[visitor_type] = tuple(
+            name
+            for name in dir(visitor_type)
+            if name.startswith(("visit_", "leave_"))
+            and callable(method := getattr(visitor_type, name))
+            and not getattr(method, "_is_no_op", False)
+        )
+    return names
+
+
+_HOOKS: dict[type, tuple[str, ...]] = {}
+
+
 def needs_full_walk(visitors: Iterable[cst.BatchableCSTVisitor]) -> bool:
     """Whether a visitor asks for what :func:`visit` does not offer: layout nodes (comments, commas...)
     or libcst's per-attribute hooks (``visit_Call_func``)."""
     for visitor in visitors:
-        for name in visitor.get_visitors():
+        for name in hook_names(type(visitor)):
             node_type = name.split("_", 1)[1]
             if node_type in LAYOUT_TYPES or "_" in node_type:
                 return True
@@ -150,9 +168,9 @@ def visit(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> No
     before: dict[str, list[Callable[[Any], Any]]] = {}
     after: dict[str, list[Callable[[Any], Any]]] = {}
     for visitor in visitors:
-        for name, function in visitor.get_visitors().items():
+        for name in hook_names(type(visitor)):
             kind, node_type = name.split("_", 1)
-            (before if kind == "visit" else after).setdefault(node_type, []).append(function)
+            (before if kind == "visit" else after).setdefault(node_type, []).append(getattr(visitor, name))
     if not before and not after:
         return  # rules that judge in finish() only: no traversal at all
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
