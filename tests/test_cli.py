@@ -199,3 +199,25 @@ def test_markdown_readiness_report(tmp_path: Path) -> None:
     selected = mxlint("check", "--format", "markdown", "--select", "MX305", cwd=tmp_path).stdout
     assert "| `data.pagination` | P0 | not checked |" in selected
     assert "| `errors.timeout` | P0 | not checked |" in selected
+
+
+def test_skipped_and_unparsable_files_are_diagnostics_on_stderr(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            **HYGIENE,
+            "chart/templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+            "metadata:\n  name: {{ .Release.Name }}\n",
+            "broken.py": "def f(:\n",
+        },
+    )
+    done = mxlint("check", ".", cwd=tmp_path)
+    assert done.returncode == 1
+    # The template is not a finding, but the user is told it went unchecked; the parse error is an
+    # MX000 finding in the report and not repeated on stderr.
+    assert done.stderr.splitlines() == [
+        "mxlint: note: chart/templates/deploy.yaml: skipped: a template (Helm/Jinja markup) is not "
+        "plain YAML; render it to check it"
+    ]
+    assert "broken.py:1:" in done.stdout and "MX000" in done.stdout
+    assert mxlint("check", ".", "--quiet", cwd=tmp_path).stderr == ""

@@ -173,9 +173,16 @@ def check(
     if write_baseline is not None and not quiet:
         count = len(result.baselined)
         click.echo(f"mxlint: wrote {count} finding{'' if count == 1 else 's'} to {write_baseline}", err=True)
-    if verbose:
+    if not quiet:
+        # Diagnostics, not findings: a file skipped on purpose (a Helm template) or a folder that could
+        # not be listed. A file that did not parse is already an MX000 finding in the report.
+        reported = {
+            finding.path for finding in (*result.findings, *result.suppressed) if finding.rule_id == "MX000"
+        }
         for note in result.notifications:
-            click.echo(f"mxlint: {note.path}: {note.message}", err=True)
+            if verbose or note.path not in reported:
+                click.echo(f"mxlint: {note.level}: {note.path}: {note.message}", err=True)
+    if verbose:
         click.echo(
             f"mxlint: {result.files_checked} files checked, {len(result.rules)} rules enabled", err=True
         )

@@ -102,6 +102,18 @@ def test_parse_error_is_a_finding_and_a_notification_and_the_scan_goes_on(tmp_pa
     assert [(n.path, n.line) for n in result.notifications] == [("a.py", 1)]
 
 
+def test_a_broken_file_no_rule_would_look_at_is_still_a_parse_error(tmp_path: Path) -> None:
+    """Rules skip files without their trigger words; a syntax error must not hide behind that."""
+    files = {
+        "broken.py": "def total(values:\n    return sum(values)\n",
+        "newer.py": "type Vector = list[float]\n",  # 3.12 grammar: valid Python whatever runs mxlint
+        **HYGIENE,
+    }
+    write_files(tmp_path, files)
+    result = run_on(tmp_path)
+    assert [(f.rule_id, f.path, f.line) for f in result.findings] == [("MX000", "broken.py", 1)]
+
+
 def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch) -> None:
     write_files(tmp_path, {"a.py": "print(1)\n", "b.py": "print(2)\n", **HYGIENE})
     real_read = Path.read_bytes

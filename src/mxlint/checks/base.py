@@ -366,6 +366,8 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
             if pattern is None or pattern.search(context.data):
                 active.append(rule_cls)
         if not active:
+            # No rule can fire here, but a file that is not Python must still be reported (MX000).
+            python_source.check_syntax(context.data)
             return []
         context.attach(python_source.parse(context.data))
         visitors = [rule_cls(context) for rule_cls in active]
