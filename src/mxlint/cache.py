@@ -22,6 +22,9 @@ from mxlint.model import Finding, Notification, Priority
 
 CACHE_DIR = ".mxlint_cache"
 _FORMAT = 1
+# Each upgrade or --select variant starts a new cache file; the least recently written beyond this
+# many are deleted, so the folder does not grow for ever.
+_KEEP_FILES = 8
 
 
 def _build_stamp() -> str:
@@ -118,4 +121,17 @@ class ResultCache:
                 json.dump(entries, stream, separators=(",", ":"))
             Path(temporary).replace(self.path)
         except OSError:
-            pass
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        try:
+            stale = sorted(
+                (path for path in self.folder.glob("*.json") if path != self.path),
+                key=lambda path: path.stat().st_mtime_ns,
+                reverse=True,
+            )[_KEEP_FILES - 1 :]
+            for path in stale:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass  # another run pruning at the same time, or a read-only folder

@@ -62,3 +62,12 @@ def test_the_cache_folder_is_never_scanned(project: Path) -> None:
     run(project)
     run(project)
     assert {f.path for f in run(project).findings} == {"a.py", "b.py"}
+
+
+def test_old_cache_files_are_pruned(project: Path) -> None:
+    # Every rule selection has its own cache file; only the most recent few are kept.
+    for ignored in ["MX101", "MX102", "MX103", "MX104", "MX105", "MX201", "MX202", "MX203", "MX204", "MX301"]:
+        run(project, ignore=(ignored,))
+    assert len(list((project / CACHE_DIR).glob("*.json"))) == 8
+    assert len(run(project).findings) == 2  # the current selection's file is written and kept
+    assert len(list((project / CACHE_DIR).glob("*.json"))) == 8
