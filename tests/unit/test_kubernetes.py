@@ -7,8 +7,6 @@ import textwrap
 import pytest
 
 from mxlint.analysis.kubernetes import (
-    is_secret_literal,
-    is_secret_name,
     is_windows,
     knative_min_scale,
     run_as,
@@ -189,51 +187,6 @@ def test_run_as_reports_the_effective_root_user_line() -> None:
 def test_windows_pods() -> None:
     (workload,) = _workloads("apiVersion: v1\nkind: Pod\nspec: {os: {name: windows}, containers: []}\n")
     assert is_windows(workload)
-
-
-@pytest.mark.parametrize(
-    ("name", "secret"),
-    [
-        ("MAINTAINX_API_KEY", True),
-        ("maintainx_token", True),
-        ("ERP_API_KEY", True),
-        ("APIKEY", True),
-        ("GITHUB_TOKEN", True),
-        ("WEBHOOK_SECRET", True),
-        ("DB_PASSWORD", True),
-        ("MAINTAINX_BASE_URL", False),
-        ("MAINTAINX_TOKEN_FILE", False),
-        ("SECRETS_DIR", False),
-        ("SECRET_NAME", False),
-        ("LOG_LEVEL", False),
-    ],
-)
-def test_secret_names(name: str, secret: bool) -> None:
-    assert is_secret_name(name) is secret
-
-
-@pytest.mark.parametrize(
-    ("name", "value", "secret"),
-    [
-        ("ERP_API_KEY", "", False),
-        ("ERP_API_KEY", "$(OTHER)", False),
-        ("ERP_API_KEY", "${KEY}", False),
-        ("DB_PASSWORD", "200", False),
-        ("WEBHOOK_SECRET", "true", False),
-        ("DB_PASSWORD", "hunter2", True),
-        ("MAINTAINX_API_KEY", "mx-abc", True),
-        ("MAINTAINX_LOG_LEVEL", "debug", False),
-        ("MAINTAINX_ENVIRONMENT", "production-us-east-1", False),
-        ("MAINTAINX_KEY", "mx_0123456789abcdefghij", True),
-        ("MAINTAINX_KEY", "eyJhbGciOiJIUzI1NiJ9.e30.abc", True),
-        ("MAINTAINX_KEY", "short", False),
-        ("MAINTAINX_ENDPOINT", "https://api.getmaintainx.com/v1", False),
-        ("MAINTAINX_ORG_ID", "12345678", False),
-        ("LOG_LEVEL", "0123456789abcdefghij", False),
-    ],
-)
-def test_secret_literals(name: str, value: str, secret: bool) -> None:
-    assert is_secret_literal(name, value) is secret
 
 
 def _service(service_annotations: str = "{}", revision_annotations: str = "{}"):

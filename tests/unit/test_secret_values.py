@@ -160,6 +160,14 @@ def test_dotenv_syntax() -> None:
         ("MAINTAINX_TOKEN_FILE", False),
         ("SECRET_NAME", False),
         ("LOG_LEVEL", False),
+        ("apiToken", True),
+        ("api-key", True),
+        ("MAINTAINX_KEY", True),
+        ("MAINTAINX_AUTH", True),
+        ("MAINTAINX_SYNC_MODE", False),
+        ("TOKENIZERS_PARALLELISM", False),
+        ("tokenUrl", False),
+        ("SECRETS_DIR", False),
     ],
 )
 def test_key_like_names(name: str, key_like: bool) -> None:
@@ -185,6 +193,58 @@ def test_key_like_names(name: str, key_like: bool) -> None:
 )
 def test_literal_values(value: str, literal: bool) -> None:
     assert secrets.is_literal_secret(value) is literal
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "credential"),
+    [
+        ("ERP_API_KEY", "", False),
+        ("ERP_API_KEY", "$(OTHER)", False),
+        ("ERP_API_KEY", "${KEY}", False),
+        ("DB_PASSWORD", "200", False),
+        ("WEBHOOK_SECRET", "true", False),
+        ("DB_PASSWORD", "hunter2", True),
+        ("dbPassword", "hunter2", True),
+        ("MAINTAINX_API_KEY", "mx-abc", True),
+        ("MAINTAINX_KEY", "mx_0123456789abcdefghij", True),
+        ("MAINTAINX_KEY", "eyJhbGciOiJIUzI1NiJ9.e30.abc", True),
+        ("MAINTAINX_WEBHOOK_SECRET", "whsec-4f1c9a7e2b", True),
+        ("VAULT_SECRET_ID", "4f1c9a7e-2b11", True),
+        # MAINTAINX_* settings: a credential only when the value looks generated
+        ("MAINTAINX_LOG_LEVEL", "debug", False),
+        ("MAINTAINX_ENVIRONMENT", "production-us-east-1", False),
+        ("MAINTAINX_SYNC_MODE", "incremental", False),
+        ("MAINTAINX_USER_AGENT", "acme-sync/1.0", False),
+        ("MAINTAINX_DEFAULT_PRIORITY", "HIGH", False),
+        ("MAINTAINX_WEBHOOK_EVENTS", "workorder.created,workorder.updated", False),
+        ("MAINTAINX_SETTING", "mx_0123456789abcdefghij", True),
+        ("MAINTAINX_ENDPOINT", "https://api.getmaintainx.com/v1", False),
+        ("MAINTAINX_ORG_ID", "12345678", False),
+        ("LOG_LEVEL", "0123456789abcdefghij", False),
+        # names about a credential: its lifetime, where it lives, how it is used
+        ("TOKEN_TTL", "1h", False),
+        ("TOKEN_TTL_SECONDS", "3600", False),
+        ("MAX_TOKENS", "4096", False),
+        ("SECRET_ROTATION_DAYS", "90", False),
+        ("TOKEN_AUDIENCE", "https://api.getmaintainx.com", False),
+        ("SECRETS_BACKEND", "vault", False),
+        ("PASSWORD_HASHER", "argon2", False),
+        ("SECRET_VERSION", "latest", False),
+        ("SECRET_MANAGER_PROJECT", "acme-prod", False),
+        ("TOKEN_ENDPOINT_AUTH_METHOD", "client_secret_post", False),
+        ("DB_PASSWORD_SECRET_REF", "projects/acme/secrets/db/versions/latest", False),
+        ("existingSecret", "maintainx-api-key", False),
+        ("secretName", "maintainx-credentials", False),
+        # values that are no literal: templates, elided examples, encrypted, a variable's name
+        ("API_TOKEN", "{{ api_token }}", False),
+        ("MAINTAINX_WEBHOOK_SECRET", "whsec_...", False),
+        ("MAINTAINX_API_KEY", "mx_live_XXXXXXXXXXXX", False),
+        ("DB_PASSWORD", "ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]", False),
+        ("MAINTAINX_API_KEY", "MAINTAINX_API_KEY_PROD", False),
+    ],
+)
+def test_credential_assignments(name: str, value: str, credential: bool) -> None:
+    assert secrets.is_credential_assignment(name, value) is credential
 
 
 def test_a_service_in_a_monorepo_inherits_the_repository_files(tmp_path: Path) -> None:

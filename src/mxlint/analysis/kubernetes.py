@@ -246,41 +246,6 @@ def serves_http(workload: Workload) -> bool:
     return any(_HTTP_PORT_NAME.search(name) and not _OPERATIONS_PORT_NAME.search(name) for name in names)
 
 
-# Environment variable names that hold credentials (the checklist's list) and names that only point
-# at one or describe one (a mounted file, a URL, a secret's name, an id), which are configuration.
-_CREDENTIAL_NAME = re.compile(r"_API_?KEY$|^API_?KEY$|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL", re.I)
-_MAINTAINX_NAME = re.compile(r"^MAINTAINX_", re.I)
-_NOT_SECRET_SUFFIX = re.compile(r"_(FILE|PATH|DIR|URL|URI|NAME|HOST|PORT|ID|USER|EMAIL)$", re.I)
-# Values that cannot be a credential: empty, a reference to another variable, a number or boolean.
-_NOT_SECRET_VALUE = re.compile(r"^(|\$\(\w+\)|\$\{\w+\}|\d{1,6}|true|false|yes|no|on|off)$", re.I)
-# Any other MAINTAINX_* setting (MAINTAINX_LOG_LEVEL, MAINTAINX_REGION) holds a key only if its value
-# looks generated: one word of 16 characters or more, not a URL or a path, with at least 20 % digits
-# or a mix of upper case, lower case and digits (MaintainX API keys are long bearer tokens).
-_ONE_LONG_WORD = re.compile(r"^(?!https?://|/)\S{16,}$")
-
-
-def _looks_generated(value: str) -> bool:
-    if not _ONE_LONG_WORD.match(value):
-        return False
-    digits = sum(character.isdigit() for character in value)
-    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value) and digits > 0
-    return digits >= 0.2 * len(value) or mixed
-
-
-def is_secret_name(name: str) -> bool:
-    if _NOT_SECRET_SUFFIX.search(name):
-        return False
-    return bool(_CREDENTIAL_NAME.search(name) or _MAINTAINX_NAME.search(name))
-
-
-def is_secret_literal(name: str, value: str) -> bool:
-    """Whether ``name: value`` gives a credential a literal value (the value is never shown)."""
-    value = value.strip()
-    if not is_secret_name(name) or _NOT_SECRET_VALUE.match(value):
-        return False
-    return bool(_CREDENTIAL_NAME.search(name)) or _looks_generated(value)
-
-
 # Knative and Cloud Run scale bounds (strings in annotations).
 MIN_SCALE_KEYS = ("autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale")
 SERVICE_MIN_SCALE_KEY = "run.googleapis.com/minScale"  # Cloud Run service-level minimum

@@ -7,26 +7,71 @@ from __future__ import annotations
 
 import re
 
-# auth.secret-manager's key-like names: MAINTAINX_*, *_API_KEY, *TOKEN*, *SECRET*, *PASSWORD*.
-_SECRET_WORD = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|(?:^|_)API_?KEY$|^MAINTAINX_")
-# Names that hold configuration about a credential, not the credential: where it lives (a path, a
-# secret-manager name, a URL), how it is used (a header, a type) or its limits. A secret kept in a
-# file and referenced by `*_FILE` is the recommended pattern, not a finding.
-_NOT_A_CREDENTIAL = re.compile(
-    r"_(?:URL|URI|HOST|PORT|PATH|FILE|DIR|ENDPOINT|ID|IDS|NAME|REF|ARN|VERSION|REGION|TIMEOUT|TTL|"
-    r"EXPIRY|EXPIRES|EXPIRATION|LENGTH|LIMIT|SIZE|LEVEL|ENABLED|HEADER|TYPE|PREFIX|SCOPE|SCOPES|"
-    r"ENV|ENVIRONMENT|RETRIES|FIELD|LABEL|PATTERN|REGEX|PROMPT|MESSAGE|FORMAT|VAR|VARIABLE)$"
+# auth.secret-manager's key-like names: MAINTAINX_*, *_API_KEY, *TOKEN*, *SECRET*, *PASSWORD*. Names are
+# compared in upper snake case, so `apiKey`, `api-key` and `API_KEY` are one name.
+_CREDENTIAL_WORD = re.compile(
+    r"API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|TOKEN(?!IZ)|SECRET|PASSW(?:OR)?D|PASSPHRASE|CREDENTIAL|BEARER"
 )
+# A MAINTAINX_* name that says it holds the credential (MAINTAINX_KEY, MAINTAINX_AUTH_HEADER_VALUE);
+# other MAINTAINX_* settings (MAINTAINX_SYNC_MODE) count only when their value looks generated.
+_MAINTAINX_CREDENTIAL = re.compile(r"^MAINTAINX_(?:\w+_)?(?:KEY|AUTH|CREDS?)(?:_|$)")
+_MAINTAINX = re.compile(r"^MAINTAINX_")
+# Names that hold configuration about a credential, not the credential: where it lives (a path, a
+# secret-manager name or reference, a URL), how it is used (a header, a type, a hashing algorithm)
+# or its limits (TOKEN_TTL_SECONDS, MAX_TOKENS). A secret kept in a file and referenced by `*_FILE`
+# is the recommended pattern, not a finding. `*SECRET_ID` stays a credential (a Vault AppRole
+# secret id is one).
+_NOT_A_CREDENTIAL = re.compile(
+    r"_(?:URL|URI|HOST|HOSTNAME|PORT|PATH|FILE|DIR|ENDPOINT|IDS|NAME|NAMES|REF|ARN|VERSION|REGION|"
+    r"PROJECT|LOCATION|TIMEOUT|TTL|EXPIRY|EXPIRES|EXPIRATION|SECONDS|MINUTES|HOURS|DAYS|LENGTH|LIMIT|"
+    r"SIZE|COUNT|LEVEL|ENABLED|DISABLED|HEADER|TYPE|PREFIX|SCOPE|SCOPES|AUDIENCE|ISSUER|METHOD|MODE|"
+    r"BACKEND|PROVIDER|STORE|HASHER|ALGORITHM|ENV|ENVIRONMENT|RETRIES|FIELD|LABEL|PATTERN|REGEX|"
+    r"PROMPT|MESSAGE|FORMAT|VAR|VARIABLE|USER|USERNAME|EMAIL)$"
+    r"|(?<!SECRET)_ID$|TOKENS$|^(?:MAX|MIN|NUM|EXISTING|USE|ENABLE|DISABLE)_"
+)
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-. ]", "_", _CAMEL_HUMP.sub("_", name.strip())).upper()
 
 
 def is_key_like(name: str) -> bool:
-    """Whether an environment-style name holds a credential (``MAINTAINX_API_KEY``, ``DB_PASSWORD``)."""
-    return bool(_SECRET_WORD.search(name.upper())) and not describes_credential(name)
+    """Whether a name says it holds a credential (``MAINTAINX_API_KEY``, ``DB_PASSWORD``, ``apiToken``)."""
+    name = _normalise(name)
+    named = bool(_CREDENTIAL_WORD.search(name) or _MAINTAINX_CREDENTIAL.search(name))
+    return named and not _NOT_A_CREDENTIAL.search(name)
 
 
 def describes_credential(name: str) -> bool:
-    """Whether a name is about a credential rather than holding one (``SECRET_NAME``, ``token_url``)."""
-    return bool(_NOT_A_CREDENTIAL.search(name.upper().replace("-", "_")))
+    """Whether a name is about a credential rather than holding one (``SECRET_NAME``, ``tokenUrl``)."""
+    return bool(_NOT_A_CREDENTIAL.search(_normalise(name)))
+
+
+def is_credential_assignment(name: str, value: str) -> bool:
+    """Whether ``name=value`` (an env file, a Dockerfile ENV, a manifest env entry) gives a credential
+    a literal value: a key-like name with a literal value, or any other ``MAINTAINX_*`` name with a
+    value that looks generated. The one judgement of MX103, MX104 and MX105."""
+    if not is_literal_secret(value):
+        return False
+    if is_key_like(name):
+        return True
+    normalised = _normalise(name)
+    return bool(_MAINTAINX.match(normalised)) and not describes_credential(name) and looks_generated(value)
+
+
+# One word of 16 characters or more, not a URL or a path, with at least 20 % digits or a mix of upper
+# case, lower case and digits (MaintainX API keys are long bearer tokens).
+_ONE_LONG_WORD = re.compile(r"^(?!https?://|/)\S{16,}$")
+
+
+def looks_generated(value: str) -> bool:
+    value = value.strip()
+    if not _ONE_LONG_WORD.match(value):
+        return False
+    digits = sum(character.isdigit() for character in value)
+    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value) and digits > 0
+    return digits >= 0.2 * len(value) or mixed
 
 
 _PLACEHOLDER = re.compile(
@@ -49,18 +94,25 @@ def is_placeholder(value: str) -> bool:
     return not stripped or bool(_PLACEHOLDER.match(stripped))
 
 
-_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_]\w*")
+_REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{|\{%|^ENC\[")
+# Elided or masked example values: `whsec_...`, `mx_live_XXXXXXXXXXXX`, `sk-****`.
+_ELIDED = re.compile(r"\.\.\.|…|XXXX|\*\*\*\*")
 _URL_WITHOUT_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s:]+(?::\d+)?(?:[/?#]\S*)?$", re.I)
 _NOT_SECRET_SCALAR = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?|true|false|yes|no|on|off)$", re.I)
 
 
 def is_literal_secret(value: str) -> bool:
     """Whether a value given to a key-like name is a literal credential: not a placeholder, not a
-    reference to another variable, not a number, flag or plain URL (``TOKEN_TTL=3600``)."""
-    if is_placeholder(value) or _REFERENCE.search(value):
+    reference to another variable, a template or an encrypted value (SOPS ``ENC[...]``), not the name
+    of a variable, a number, flag or plain URL (``TOKEN_TTL=3600``)."""
+    if is_placeholder(value) or _REFERENCE.search(value) or _ELIDED.search(value):
         return False
     stripped = value.strip()
-    return not (_NOT_SECRET_SCALAR.match(stripped) or _URL_WITHOUT_CREDENTIALS.match(stripped))
+    return not (
+        _NOT_SECRET_SCALAR.match(stripped)
+        or _URL_WITHOUT_CREDENTIALS.match(stripped)
+        or names_a_variable(stripped)
+    )
 
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from mxlint.analysis.secrets import is_key_like, is_literal_secret
+from mxlint.analysis.secrets import is_credential_assignment
 from mxlint.checks.base import DotenvRule, rule
 from mxlint.sources import dotenv
 
@@ -19,6 +19,6 @@ class CommittedEnvFile(DotenvRule):
         name = PurePosixPath(self.context.relpath).name
         template = name.endswith(TEMPLATE_SUFFIXES)
         for entry in dotenv.parse(self.context.lines):
-            if is_key_like(entry.key) and is_literal_secret(entry.value):
+            if is_credential_assignment(entry.key, entry.value):
                 where = "a template env file" if template else "a committed env file"
                 self.report(entry.line, entry.column, name=entry.key, where=where)

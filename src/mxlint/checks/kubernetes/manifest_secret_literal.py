@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mxlint.analysis.kubernetes import is_secret_literal, workloads
+from mxlint.analysis.kubernetes import workloads
+from mxlint.analysis.secrets import is_credential_assignment
 from mxlint.checks.base import KubernetesRule, rule
 from mxlint.sources.yaml import column, get, items, key_node, line, scalar
 
@@ -15,5 +16,5 @@ class ManifestSecretLiteral(KubernetesRule):
                 for entry in items(get(container.node, "env")):
                     name, value = scalar(get(entry, "name")), scalar(get(entry, "value"))
                     at = key_node(entry, "value")  # the finding never shows the value itself
-                    if name and value is not None and at and is_secret_literal(name, value):
+                    if name and value is not None and at and is_credential_assignment(name, value):
                         self.report(line(at), column(at), name=name, container=container.label)

@@ -235,12 +235,8 @@ def secrets_in(
                 ):
                     continue
                 column = line.find(value) + 1 if value else 0
-                if secret.type == "Secret Keyword" and (
-                    names_a_variable(value)
-                    or _describing_name(line[: max(column - 1, 0)])
-                    or not _credential_like(value)
-                ):
-                    continue  # `API_KEY_VARIABLE = "MAINTAINX_API_KEY"`, `secret_type = "JWT"`, `"DSA"`
+                if secret.type == "Secret Keyword" and not _keyword_credential(line, value, column, lines):
+                    continue
                 seen.add((number, secret.type))
                 yield number, secret.type, column or None
 
@@ -265,6 +261,29 @@ def _credential_like(value: str) -> bool:
 
 
 _MXLINT_COMMENT = re.compile(r"#\s*mxlint\s*:.*$")
+# A name of lower-case words and numbers: a Secret's or key's name (`maintainx-api-key:latest`,
+# `db-password`), not a generated credential.
+_IDENTIFIER = re.compile(r"[a-z]+(?:\d+)?(?:[-_.:/](?:[a-z]+|\d+))+")
+_ENV_STYLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_REFERENCE_SPAN = re.compile(r"\$\{[^}]*\}")
+# Bitnami sealed secrets hold values encrypted for one cluster: safe to commit by design.
+_SEALED_SECRET = re.compile(r"^kind:\s*SealedSecret\s*$", re.MULTILINE)
+
+
+def _keyword_credential(line: str, value: str, column: int, lines: list[str]) -> bool:
+    """Whether the keyword detector's hit can be a credential, not a name (``API_KEY_VARIABLE =
+    "MAINTAINX_API_KEY"``, ``secretName: maintainx-credentials``), a description (``secret_type =
+    "JWT"``), a reference default (``${DB_PASSWORD:changeme}``) or a sealed secret."""
+    name, assigned, rest = value.partition("=")
+    if assigned and rest and _ENV_STYLE_NAME.fullmatch(name):
+        value = rest  # `--set-secrets=MAINTAINX_API_KEY=maintainx-api-key:latest` maps a name to a secret
+    if names_a_variable(value) or not _credential_like(value) or _IDENTIFIER.fullmatch(value):
+        return False
+    if _describing_name(line[: max(column - 1, 0)]):
+        return False
+    if any(span.start() < column <= span.end() for span in _REFERENCE_SPAN.finditer(line)):
+        return False
+    return not _SEALED_SECRET.search("\n".join(lines))
 
 
 def _describing_name(before_value: str) -> bool:
