@@ -47,10 +47,21 @@ def scan_root(paths: Sequence[Path], cwd: Path) -> Path:
     return Path(os.path.commonpath([str(folder) for folder in folders]))
 
 
+def _check_paths(paths: Sequence[Path], cwd: Path) -> None:
+    for path in paths:
+        try:
+            path.lstat()
+        except FileNotFoundError:
+            raise UsageError(f"path does not exist: {os.path.relpath(path, cwd)}") from None
+        except OSError as error:  # e.g. inside a folder the user may not search
+            raise UsageError(f"cannot access {os.path.relpath(path, cwd)}: {error.strerror}") from None
+
+
 def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
     if explicit:
         return config_module.load_file(Path(explicit))
     absolute = [Path(os.path.abspath(path)) for path in paths] or [Path.cwd()]
+    _check_paths(absolute, Path.cwd())
     start = Path(os.path.commonpath([str(p if p.is_dir() else p.parent) for p in absolute]))
     return config_module.discover(start)
 
@@ -77,9 +88,7 @@ def _config_relative(finding: Finding, root: Path, base: Path | None) -> str:
 def run(options: Options) -> RunResult:
     cwd = Path.cwd()
     paths = [Path(os.path.abspath(path)) for path in options.paths or (".",)]
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"path does not exist: {os.path.relpath(path, cwd)}")
+    _check_paths(paths, cwd)
     if options.scope not in SCOPES:
         raise UsageError(f"unknown scope {options.scope!r}; expected one of {', '.join(SCOPES)}")
     config = options.config if options.config is not None else load_config(options.paths)

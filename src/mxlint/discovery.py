@@ -34,6 +34,8 @@ _DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)(\..+)?$|.+\.(Dockerfile|d
 _DOTENV = re.compile(r"^\.env(\..+)?$|.+\.env$")
 _K8S_MARKERS = (re.compile(rb"^apiVersion\s*:", re.M), re.compile(rb"^kind\s*:", re.M))
 _YAML_PEEK_BYTES = 256 * 1024
+# Editors on Windows start files with a byte-order mark; git, Docker and kubectl read past it.
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,18 @@ def classify(path: Path) -> FileKind:
                 head = handle.read(_YAML_PEEK_BYTES)
         except OSError:
             return kind  # the reader reports the error when a rule needs the content
+        head = head.removeprefix(UTF8_BOM)
         if all(marker.search(head) for marker in _K8S_MARKERS):
             return FileKind.KUBERNETES
     return kind
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that answers False for a folder it may not search, instead of raising."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 class _IgnoreRules:
@@ -81,7 +92,7 @@ class _IgnoreRules:
 
     def with_file(self, folder: Path, ignore_file: Path) -> _IgnoreRules:
         try:
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = ignore_file.read_text(encoding="utf-8-sig", errors="replace").splitlines()
         except OSError:
             return self
         return _IgnoreRules((*self.specs, (folder, pathspec.GitIgnoreSpec.from_lines(lines))))
@@ -196,9 +207,8 @@ class Discovery:
             if rules.ignored(path, is_dir) or self._user_excluded(relpath, is_dir):
                 continue
             if is_dir:
-                if (path / "pyvenv.cfg").is_file():
+                if _is_file(path / "pyvenv.cfg"):
                     continue  # a virtualenv under any name
-                nested = path / ".gitignore"
-                yield from self._walk(path, rules.with_file(path, nested) if nested.is_file() else rules)
+                yield from self._walk(path, rules.with_file(path, path / ".gitignore"))
             elif entry.is_file(follow_symlinks=False):
                 yield SourceFile(path, relpath, classify(path))

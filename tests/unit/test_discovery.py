@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,34 @@ def test_a_named_folder_that_the_repository_ignores_is_still_scanned(tmp_path: P
     (tmp_path / "vendor" / "lib" / ".gitignore").write_text("*.log\n")
     assert collect(tmp_path / "vendor" / "lib") == [".gitignore", "mod.py"]
     assert collect(tmp_path) == [".gitignore"]
+
+
+def test_a_folder_that_cannot_be_searched_is_reported_and_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(tmp_path, {"app.py": "", "locked/inside.py": "", "open/mod.py": ""})
+    locked = tmp_path / "locked"
+    real_scandir, real_is_file = os.scandir, Path.is_file
+
+    def scandir(path):  # what chmod 000 does to a non-root user
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    def is_file(path: Path) -> bool:
+        if path.parent == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_is_file(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "is_file", is_file)
+    discovery = Discovery(tmp_path)
+    assert [s.relpath for s in discovery.collect([tmp_path])] == ["app.py", "open/mod.py"]
+    assert [(n.path, n.message, n.level) for n in discovery.notifications] == [
+        ("locked", "cannot list folder: Permission denied", "error")
+    ]
+
+
+def test_a_byte_order_mark_does_not_hide_a_manifest(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_bytes(b"\xef\xbb\xbfapiVersion: v1\nkind: Pod\n")
+    assert classify(tmp_path / "pod.yaml") is FileKind.KUBERNETES

@@ -234,3 +234,25 @@ def test_binary_and_oversized_text_files_are_not_read_whole(tmp_path: Path, docu
     result = run_engine(tmp_path, document_rules)
     assert [(f.path, f.rule_id) for f in result.findings] == [("notes.txt", "MX198")]
     assert [(n.path, n.level) for n in result.notifications] == [("dump.txt", "note")]
+
+
+def test_files_that_start_with_a_byte_order_mark_are_read_as_their_tools_read_them(tmp_path: Path) -> None:
+    bom = "\ufeff"
+    files = {
+        ".gitignore": f"{bom}.env\n*.key\n",  # git reads past the mark: .env is ignored
+        ".env": "MAINTAINX_API_KEY=mx-3f9a1c7e52b84d06a9e1f4c2b7d8e053\n",
+        "Dockerfile": f"{bom}FROM python:3.12-slim\nRUN pip install requests\n",
+        "deploy/prod.env": f"{bom}MAINTAINX_API_KEY=mx-3f9a1c7e52b84d06a9e1f4c2b7d8e053\n",
+        "deploy/pod.yaml": f"{bom}apiVersion: v1\nkind: Pod\nmetadata: {{name: c}}\n"
+        "spec:\n  containers: [{name: c, image: x}]\n",
+    }
+    for relpath, text in files.items():
+        (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relpath).write_text(text, encoding="utf-8")
+    result = run_on(tmp_path, select=["MX105", "MX106", "MX601", "MX602", "MX604"])
+    assert [(f.rule_id, f.path, f.line, f.column) for f in result.findings] == [
+        ("MX601", "Dockerfile", 1, None),
+        ("MX602", "Dockerfile", 1, None),
+        ("MX604", "deploy/pod.yaml", 5, 17),
+        ("MX105", "deploy/prod.env", 1, 1),
+    ]

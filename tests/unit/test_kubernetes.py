@@ -334,6 +334,61 @@ def test_a_helm_template_is_skipped_with_a_notification(lint) -> None:
     assert [(n.path, n.line) for n in result.notifications] == [("chart/templates/app.yaml", 5)]
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "          {{- toYaml .Values.resources | nindent 10 }}\n",
+        '          {{ include "receiver.resources" . }}\n',
+        "{{- if .Values.enabled }}\n",
+        "{% if resources %}\n",
+    ],
+)
+def test_markup_that_shapes_the_yaml_makes_a_template(lint, markup: str) -> None:
+    lines = DEPLOYMENT.format(namespace="default").splitlines(keepends=True)
+    template = "".join([*lines[:11], markup, *lines[11:]])
+    result = lint({"chart/templates/app.yaml": template}, scope="files")
+    assert result.findings == []
+    assert [n.message for n in result.notifications] == [
+        "skipped: a template (Helm/Jinja markup) is not plain YAML; render it to check it"
+    ]
+
+
+def test_markup_inside_strings_is_data_and_the_file_is_checked(lint) -> None:
+    alerts = """\
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: receiver}
+spec:
+  groups:
+    - name: receiver
+      rules:
+        - alert: ErrorRate
+          expr: rate(errors_total[5m]) > 0.05
+          annotations:
+            summary: "Error rate {{ $value }} on {{ $labels.instance }}"
+            description: Latency {{ $value }} over 5 s
+            # {{ a comment }}
+"""
+    cronjob = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: export}
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: export
+              image: "ghcr.io/acme/export:{{ .Chart.AppVersion }}"
+              args: ["--log-format={{.Time}}"]
+"""
+    result = lint({"k8s/alerts.yaml": alerts, "k8s/export.yaml": cronjob}, select=["MX603", "MX408"])
+    assert result.notifications == []
+    assert [(f.rule_id, f.path) for f in result.findings] == [("MX603", "k8s/export.yaml")]
+
+
 def test_yaml_merge_keys_are_followed(lint) -> None:
     manifest = """\
 apiVersion: apps/v1

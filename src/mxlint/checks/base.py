@@ -77,7 +77,7 @@ class FileContext:
 
     @cached_property
     def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
+        return self.data.decode("utf-8-sig", errors="replace")  # without a byte-order mark
 
     @cached_property
     def lines(self) -> list[str]:

@@ -71,7 +71,7 @@ class Dockerfile:
 
 def parse(data: bytes) -> Dockerfile:
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # Docker reads past a byte-order mark
     except UnicodeDecodeError as error:
         raise SourceError(f"cannot decode Dockerfile as UTF-8: {error.reason}") from None
     try:

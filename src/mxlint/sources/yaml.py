@@ -6,6 +6,9 @@ instead of failing, and nothing in the file is ever executed.
 
 from __future__ import annotations
 
+import bisect
+import re
+
 import yaml
 
 from mxlint.sources import SkippedSourceError, SourceError
@@ -16,14 +19,23 @@ _TEMPLATE_MARKERS = ("{{", "{%")
 def compose(text: str, *, templates_skip: bool = False) -> list[yaml.Node]:
     """The documents of ``text`` (empty documents dropped).
 
-    With ``templates_skip``, a file holding template markup (Helm's ``{{ }}``, Jinja's ``{% %}``) is
-    skipped with a notification: it is not YAML until rendered.
+    With ``templates_skip``, a file whose template markup (Helm's ``{{ }}``, Jinja's ``{% %}``) shapes
+    the YAML is skipped with a notification: it is not YAML until rendered. Markup inside a string
+    (a Prometheus annotation's ``{{ $value }}``) is data, and the file is checked.
     """
-    if templates_skip and any(marker in text for marker in _TEMPLATE_MARKERS):
-        rows = enumerate(text.splitlines(), 1)
-        line = next(number for number, row in rows if any(marker in row for marker in _TEMPLATE_MARKERS))
-        message = "skipped: a template (Helm/Jinja markup) is not plain YAML; render it to check it"
-        raise SkippedSourceError(message, line)
+    marked = templates_skip and any(marker in text for marker in _TEMPLATE_MARKERS)
+    try:
+        documents = _compose(text)
+    except SourceError:
+        if marked:
+            raise _template(text) from None
+        raise
+    if marked and not _markup_is_data(text, documents):
+        raise _template(text)
+    return documents
+
+
+def _compose(text: str) -> list[yaml.Node]:
     try:
         return [node for node in yaml.compose_all(text, Loader=yaml.SafeLoader) if node is not None]
     except yaml.MarkedYAMLError as error:
@@ -36,6 +48,46 @@ def compose(text: str, *, templates_skip: bool = False) -> list[yaml.Node]:
         raise SourceError(f"cannot parse YAML: {error}") from None
     except RecursionError:
         raise SourceError("cannot parse YAML: nested too deeply") from None
+
+
+_MARKUP = re.compile(r"\{\{|\{%")
+
+
+def _template(text: str) -> SkippedSourceError:
+    rows = enumerate(text.splitlines(), 1)
+    line = next((number for number, row in rows if _MARKUP.search(row)), 1)
+    message = "skipped: a template (Helm/Jinja markup) is not plain YAML; render it to check it"
+    return SkippedSourceError(message, line)
+
+
+def _markup_is_data(text: str, documents: list[yaml.Node]) -> bool:
+    """Whether every piece of markup outside a comment lies inside a scalar (a string value). Markup
+    that builds structure (``{{- toYaml .Values.resources | nindent 12 }}``) parses, if at all, as
+    flow mappings, never as part of a scalar."""
+    spans: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    pending = list(documents)
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            spans.append((node.start_mark.index, node.end_mark.index))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(part for pair in node.value for part in pair)
+    spans.sort()
+    starts = [start for start, _ in spans]
+    for match in _MARKUP.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if text[line_start : match.start()].lstrip().startswith("#"):
+            continue  # a YAML comment
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index < 0 or spans[index][1] <= match.start():
+            return False
+    return True
 
 
 def line(node: yaml.Node) -> int:
