@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from mxlint.sources.yaml import column, get, items, key_node, line, path, scalar
+from mxlint.sources.yaml import column, get, items, key_node, line, path, scalar, value_of
 
 _CORE = ("v1",)
 # kind -> (API groups it is served from, keys from the document to the pod spec's parent template)
@@ -198,8 +198,8 @@ class RunAs:
 
 def run_as(workload: Workload, container: Container) -> RunAs:
     pod, own = get(workload.pod_spec, "securityContext"), get(container.node, "securityContext")
-    non_root_node = _value(own, "runAsNonRoot") or _value(pod, "runAsNonRoot")
-    user_node = _value(own, "runAsUser") or _value(pod, "runAsUser")
+    non_root_node = value_of(own, "runAsNonRoot") or value_of(pod, "runAsNonRoot")
+    user_node = value_of(own, "runAsUser") or value_of(pod, "runAsUser")
     user = integer(user_node)
     return RunAs(
         non_root=boolean(non_root_node),
@@ -208,14 +208,6 @@ def run_as(workload: Workload, container: Container) -> RunAs:
         line=line(user_node) if user == 0 and user_node is not None else container.line,
         column=column(user_node) if user == 0 and user_node is not None else container.column,
     )
-
-
-def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value of ``key``, None when absent or null (an explicit null means unset)."""
-    value = get(node, key)
-    if value is None or (isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null"):
-        return None
-    return value
 
 
 def is_windows(workload: Workload) -> bool:

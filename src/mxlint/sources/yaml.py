@@ -134,6 +134,15 @@ def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return entry[1] if entry else None
 
 
+_NULL = "tag:yaml.org,2002:null"
+
+
+def value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key``, None when absent or null (``key: ~`` or ``key:`` means unset)."""
+    value = get(node, key)
+    return None if isinstance(value, yaml.ScalarNode) and value.tag == _NULL else value
+
+
 def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     """The key node of ``key`` in a mapping node: where to report a bad or missing value."""
     entry = _entry(node, key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mxlint.analysis.kubernetes import workloads
 from mxlint.checks.base import KubernetesRule, rule
-from mxlint.sources.yaml import get
+from mxlint.sources.yaml import value_of
 
 
 @rule("MX402")
@@ -14,7 +14,7 @@ class MissingLivenessProbe(KubernetesRule):
             if not workload.long_running:
                 continue  # Jobs, CronJobs and run-once Pods end on their own
             for container in workload.app_containers:
-                if get(container.node, "livenessProbe") is None:
+                if value_of(container.node, "livenessProbe") is None:
                     self.report(
                         container.line, container.column, container=container.name, kind=workload.kind_label
                     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mxlint.analysis.kubernetes import workloads
 from mxlint.checks.base import KubernetesRule, rule
-from mxlint.sources.yaml import get
+from mxlint.sources.yaml import value_of
 
 
 @rule("MX403")
@@ -16,7 +16,7 @@ class MissingReadinessProbe(KubernetesRule):
             if not workload.long_running or workload.knative:
                 continue
             for container in workload.app_containers:
-                if get(container.node, "readinessProbe") is None:
+                if value_of(container.node, "readinessProbe") is None:
                     self.report(
                         container.line, container.column, container=container.name, kind=workload.kind_label
                     )

@@ -50,7 +50,8 @@ class DocsWithoutRollbackSection(TextRule):
     @classmethod
     def finalize(cls, project: Project) -> None:
         facts: list[tuple[str, Any]] = project.facts_of(cls.RULE_ID)
-        if any(fact == ROLLBACK for _, fact in facts):
+        # A service in a monorepo is covered by the repository's own README or runbook.
+        if any(fact == ROLLBACK for _, fact in (*facts, *project.outer_facts_of(cls.RULE_ID))):
             return
         kinds = set(project.files.values())
         deployed = FileKind.DOCKERFILE in kinds or FileKind.KUBERNETES in kinds
