@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mxlint import docs, registry
+from mxlint import config, docs, registry
 from mxlint.checklist import BY_KEY
 from mxlint.checks.base import registered
 from mxlint.model import Scope
@@ -111,6 +111,16 @@ def test_readme_names_every_pre_commit_hook() -> None:
     readme = (REPO / "README.md").read_text()
     for hook_id in re.findall(r"^- id: (\S+)", hooks_file.read_text(), re.M):
         assert hook_id in readme
+
+
+def test_readme_configuration_examples_are_valid() -> None:
+    # The README's TOML blocks are what users copy; an unknown key there would be exit 2 for them.
+    blocks = re.findall(r"^```toml\n(.*?)^```", (REPO / "README.md").read_text(), re.M | re.S)
+    assert blocks, "README.md shows no configuration"
+    for block in blocks:
+        table = config.tomllib.loads(block)
+        mxlint_table = table.get("tool", {}).get("mxlint", table)
+        config.from_mapping(mxlint_table, prefix="tool.mxlint.")
 
 
 def test_rule_modules_stay_small() -> None:
