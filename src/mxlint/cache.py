@@ -21,7 +21,7 @@ from mxlint.discovery import SourceFile
 from mxlint.model import Finding, Notification, Priority
 
 CACHE_DIR = ".mxlint_cache"
-_FORMAT = 1
+_FORMAT = 2  # 2: tuples in facts are tagged
 # Each upgrade or --select variant starts a new cache file; the least recently written beyond this
 # many are deleted, so the folder does not grow for ever.
 _KEEP_FILES = 8
@@ -48,6 +48,37 @@ def _stamp(source: SourceFile) -> list[int] | None:
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns]
+
+
+_TUPLE = "__tuple__"
+
+
+def _encode(value: Any) -> Any:
+    """Facts as JSON that decode to equal values: tuples are tagged, since rules test for them.
+
+    Raises TypeError for anything that is not plain data, so such an entry is not cached at all.
+    """
+    if isinstance(value, tuple):
+        return {_TUPLE: [_encode(item) for item in value]}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value) or _TUPLE in value:
+            raise TypeError("fact mapping that JSON cannot hold")
+        return {key: _encode(item) for key, item in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"fact of type {type(value).__name__} is not plain data")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if isinstance(value, dict):
+        if set(value) == {_TUPLE}:
+            return tuple(_decode(item) for item in value[_TUPLE])
+        return {key: _decode(item) for key, item in value.items()}
+    return value
 
 
 def _finding(data: dict[str, Any]) -> Finding:
@@ -77,7 +108,7 @@ class ResultCache:
         try:
             findings = [_finding(item) for item in entry["findings"]]
             notes = [Notification(**item) for item in entry["notifications"]]
-            return findings, entry["facts"], notes
+            return findings, _decode(entry["facts"]), notes
         except (KeyError, TypeError, ValueError):
             return None  # an entry from another build or hand-edited: check the file again
 
@@ -91,13 +122,13 @@ class ResultCache:
         stamp = _stamp(source)
         if stamp is None:
             return
-        entry = {
-            "stamp": stamp,
-            "findings": [{**asdict(f), "priority": f.priority.value} for f in findings],
-            "facts": facts,
-            "notifications": [asdict(note) for note in notes],
-        }
         try:
+            entry = {
+                "stamp": stamp,
+                "findings": [{**asdict(f), "priority": f.priority.value} for f in findings],
+                "facts": _encode(facts),
+                "notifications": [asdict(note) for note in notes],
+            }
             json.dumps(entry)
         except (TypeError, ValueError):
             return  # a rule's facts are not plain data; the file is simply re-checked next time

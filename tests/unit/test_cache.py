@@ -71,3 +71,30 @@ def test_old_cache_files_are_pruned(project: Path) -> None:
     assert len(list((project / CACHE_DIR).glob("*.json"))) == 8
     assert len(run(project).findings) == 2  # the current selection's file is written and kept
     assert len(list((project / CACHE_DIR).glob("*.json"))) == 8
+
+
+@pytest.mark.parametrize("fixture", ["bad-sync-worker", "bad-webhook-receiver", "good-sync-service"])
+def test_a_warm_cache_gives_the_cold_result(fixture: str, tmp_path: Path) -> None:
+    # Repository-level rules judge facts replayed from the cache: they must come back as they were
+    # recorded (a tuple that came back as a list once dropped MX407).
+    import shutil
+
+    from ..conftest import REPO
+
+    root = tmp_path / fixture
+    shutil.copytree(REPO / "fixtures" / fixture, root)
+    cold = run(root)
+    assert (root / CACHE_DIR).is_dir()
+    warm = run(root)
+    assert warm.findings == cold.findings
+    assert warm.suppressed == cold.suppressed
+    assert warm.notifications == cold.notifications
+
+
+def test_facts_round_trip_through_the_cache() -> None:
+    from mxlint.cache import _decode, _encode
+
+    facts = {"MX407": [("config", "app/logs.py", 3), ["list", ("nested",)]], "MX999": [{"a": (1, None)}]}
+    assert _decode(_encode(facts)) == facts
+    with pytest.raises(TypeError):
+        _encode({"MX999": [object()]})
