@@ -375,7 +375,12 @@ def _project_findings(
         ignores = suppression.Suppressions(suppression.parse(text, text.encode(), python=False))
         justification = ignores.justification(report.rule_id, len(lines)) if ignores else None
         findings.append(checker.finding(report, path, justification))
-    return _with_fingerprints(findings, lambda finding: read_line(finding.path, finding.line))
+    # A finding anchored at line 1 is about the file or the project as a whole (no .gitignore entry, no
+    # alert rules): its identity must not depend on whatever line 1 holds, or a new header comment would
+    # reopen a baselined or dismissed finding.
+    return _with_fingerprints(
+        findings, lambda finding: "" if finding.line == 1 else read_line(finding.path, finding.line)
+    )
 
 
 def enabled_rules(

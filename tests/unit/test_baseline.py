@@ -66,6 +66,15 @@ def test_edits_elsewhere_keep_the_baseline_matching_and_only_a_new_finding_is_re
     assert len(result.baselined) == 2
 
 
+def test_a_repository_level_finding_survives_a_new_first_line(tmp_path: Path) -> None:
+    # MX106 sits at line 1 of .gitignore: a header comment there is an unrelated edit.
+    write_files(tmp_path, {**HYGIENE, ".gitignore": "__pycache__/\n", "app.py": "X = 1\n"})
+    run(tmp_path, write_baseline=tmp_path / "baseline.json")
+    write_files(tmp_path, {".gitignore": "# build output\n__pycache__/\n"})
+    result = run(tmp_path, baseline=tmp_path / "baseline.json")
+    assert result.findings == [] and [f.rule_id for f in result.baselined] == ["MX106"]
+
+
 def test_a_third_twin_is_new(project: Path) -> None:
     run(project, write_baseline=project / "baseline.json")
     write_files(project, {"pkg/sync.py": SYNC + "    print('synced', n)\n"})
