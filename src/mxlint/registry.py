@@ -12,11 +12,15 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+try:
+    from importlib.resources.abc import Traversable
+except ImportError:  # Python 3.10
+    from importlib.abc import Traversable
 
 from mxlint.checklist import BY_KEY, CATEGORY_DIGIT
 from mxlint.model import Example, FileKind, Priority, RuleMeta, Scope
@@ -32,7 +36,7 @@ _OPTIONAL = ("checklist", "scope", "tags", "references", "peers", "limitations",
 _EXAMPLE_KEYS = {"code", "path", "files", "lines", "note", "fixed"}
 _ID = re.compile(r"^MX\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_PRECISIONS = ("very-high", "high", "medium", "low")
+_PRECISIONS = ("high", "medium")  # the contract: high for exact rules, medium for heuristics
 
 
 class RuleDefinitionError(Exception):
