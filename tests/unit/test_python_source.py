@@ -120,3 +120,12 @@ def test_fast_visit_matches_libcst_order_for_meaningful_nodes() -> None:
             pass
 
     assert syntax.needs_full_walk([WantsComments()])
+
+
+def test_code_nested_deeper_than_cpython_compiles_is_mx000_and_the_scan_goes_on(lint) -> None:
+    # libcst needs minutes on this (and overflows its native stack on longer chains); CPython refuses it.
+    chain = "import requests\n\ntotal = " + " + ".join(["1"] * 5000) + "\n"
+    result = lint({"generated.py": chain, "client.py": "import requests\nrequests.get('https://x')\n"})
+    found = sorted((f.path, f.rule_id) for f in result.findings if f.rule_id in ("MX000", "MX201"))
+    assert found == [("client.py", "MX201"), ("generated.py", "MX000")]
+    assert "nested too deeply" in next(f.message for f in result.findings if f.rule_id == "MX000")

@@ -43,6 +43,7 @@ def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> SourceError:
 
 
 def parse(data: bytes) -> cst.Module:
+    _reject_what_cpython_cannot_build(data)
     try:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
@@ -54,6 +55,20 @@ def parse(data: bytes) -> cst.Module:
         raise SourceError(f"cannot decode Python source: {error}") from None
     except Exception as error:  # libcst raises a few other types on odd input; the scan must go on
         raise SourceError(f"cannot parse Python: {type(error).__name__}: {error}") from None
+
+
+def _reject_what_cpython_cannot_build(data: bytes) -> None:
+    """Code nested deeper than CPython can compile (a generated ``1 + 1 + ... + 1`` of thousands of
+    terms) is not runnable Python, and libcst's parser takes minutes on it or overflows its native
+    stack, which would take the whole scan down. CPython's parser answers in milliseconds."""
+    try:
+        ast.parse(data)
+    except RecursionError:
+        raise SourceError(
+            "cannot parse Python: the code is nested too deeply for CPython to compile"
+        ) from None
+    except (SyntaxError, ValueError, MemoryError):
+        pass  # libcst gives its own diagnosis (and accepts grammar newer than this interpreter's)
 
 
 def check_syntax(data: bytes) -> None:
