@@ -2,17 +2,20 @@
 
 Folders are walked with git's ignore semantics (``.gitignore`` files at every level, the ancestors'
 up to the repository root, and ``.git/info/exclude``) through pathspec, plus mxlint's default
-excludes. Files named on the command line are always checked, even if ignored, because pre-commit
-passes file names. Symbolic links are never followed out of the scan root.
+excludes. As in git, a file the repository tracks is never ignored (a `.env` committed before
+`.gitignore` listed it is still committed). Files named on the command line are always checked, even if
+ignored, because pre-commit passes file names. Symbolic links are never followed out of the scan root.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 
 import pathspec
 
@@ -117,6 +120,23 @@ def _git_root(folder: Path) -> Path | None:
     return None
 
 
+def tracked_files(git_root: Path) -> frozenset[str] | None:
+    """The paths git tracks in the work tree at ``git_root`` ('/'-separated, relative to it), or None
+    when git is missing or cannot tell. Nothing in the scanned repository runs: its config could name
+    an fsmonitor command, which is switched off."""
+    env = {key: value for key, value in os.environ.items() if key not in ("GIT_DIR", "GIT_WORK_TREE")}
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "ls-files", "-z", "--cached", "--full-name"],
+            cwd=git_root, env=env, capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return frozenset(os.fsdecode(name) for name in done.stdout.split(b"\0") if name)
+
+
 def _inherited_rules(folder: Path) -> _IgnoreRules:
     """Ignore rules from the repository root down to (not including) ``folder``.
 
@@ -148,6 +168,28 @@ class Discovery:
     def relpath(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
+    @cached_property
+    def _tracked(self) -> tuple[Path, frozenset[str], frozenset[str]] | None:
+        """What git tracks (files, and the folders holding them), asked once and only when an ignore
+        rule matches something."""
+        git_root = _git_root(self.root)
+        files = tracked_files(git_root) if git_root is not None else None
+        if git_root is None or files is None:
+            return None
+        folders = {str(parent) for name in files for parent in PurePosixPath(name).parents}
+        return git_root, files, frozenset(folders)
+
+    def _is_tracked(self, path: Path, is_dir: bool) -> bool:
+        """Whether git tracks ``path`` (a folder: anything under it), so no ignore rule applies."""
+        if self._tracked is None:
+            return False
+        git_root, files, folders = self._tracked
+        try:
+            relative = path.relative_to(git_root).as_posix()
+        except ValueError:
+            return False
+        return relative in (folders if is_dir else files)
+
     def _user_excluded(self, relpath: str, is_dir: bool) -> bool:
         return bool(
             self.user_excludes and self.user_excludes.match_file(relpath + "/" if is_dir else relpath)
@@ -168,6 +210,11 @@ class Discovery:
         return sorted(found.values(), key=lambda source: source.relpath)
 
     def _collect_one(self, path: Path) -> Iterator[SourceFile]:
+        if path.is_symlink() and not path.exists():
+            self.notifications.append(
+                Notification(self.relpath(path), "broken symbolic link; skipped", level="note")
+            )
+            return
         if path.is_symlink() and not self._inside_root(path):
             self.notifications.append(
                 Notification(
@@ -188,7 +235,8 @@ class Discovery:
                 Notification(self.relpath(path), "not a regular file or folder; skipped")
             )
 
-    def _walk(self, folder: Path, rules: _IgnoreRules) -> Iterator[SourceFile]:
+    def _walk(self, folder: Path, rules: _IgnoreRules, tracked_only: bool = False) -> Iterator[SourceFile]:
+        """Files under ``folder``; in an ignored folder (``tracked_only``) just those git tracks."""
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
@@ -204,11 +252,14 @@ class Discovery:
             relpath = self.relpath(path)
             if is_dir and (entry.name in DEFAULT_EXCLUDED_DIRS or entry.name.endswith(".egg-info")):
                 continue
-            if rules.ignored(path, is_dir) or self._user_excluded(relpath, is_dir):
+            if self._user_excluded(relpath, is_dir):
+                continue
+            ignored = tracked_only or rules.ignored(path, is_dir)
+            if ignored and not self._is_tracked(path, is_dir):
                 continue
             if is_dir:
                 if _is_file(path / "pyvenv.cfg"):
                     continue  # a virtualenv under any name
-                yield from self._walk(path, rules.with_file(path, path / ".gitignore"))
+                yield from self._walk(path, rules.with_file(path, path / ".gitignore"), ignored)
             elif entry.is_file(follow_symlinks=False):
                 yield SourceFile(path, relpath, classify(path))

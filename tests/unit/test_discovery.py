@@ -154,3 +154,30 @@ def test_a_folder_that_cannot_be_searched_is_reported_and_the_walk_goes_on(
 def test_a_byte_order_mark_does_not_hide_a_manifest(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_bytes(b"\xef\xbb\xbfapiVersion: v1\nkind: Pod\n")
     assert classify(tmp_path / "pod.yaml") is FileKind.KUBERNETES
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(__import__("shutil").which("git") is None, reason="needs git")
+def test_a_tracked_file_is_never_ignored(tmp_path: Path) -> None:
+    # git ignores only untracked files: a .env committed before .gitignore listed it is still committed.
+    write_files(tmp_path, {".env": "MAINTAINX_API_KEY=x\n", "config/.env": "A=1\n", "app.py": ""})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "init")
+    write_files(tmp_path, {".gitignore": ".env\nconfig/\n", "local/.env": "B=2\n", "config/new.py": ""})
+    assert collect(tmp_path) == [".env", ".gitignore", "app.py", "config/.env"]
+
+
+def test_a_broken_link_is_reported_as_broken(tmp_path: Path) -> None:
+    (tmp_path / "gone.py").symlink_to(tmp_path / "missing.py")
+    discovery = Discovery(tmp_path)
+    assert discovery.collect([tmp_path / "gone.py"]) == []
+    assert [n.message for n in discovery.notifications] == ["broken symbolic link; skipped"]
