@@ -87,6 +87,10 @@ def test_config_file_sets_the_gate(project: Path) -> None:
         (("check", "--select", "MX999"), "unknown rule selector 'MX999'"),
         (("check", "--config", "nope.toml"), "cannot read nope.toml"),
         (("explain", "MX999"), "no rule or checklist key named 'MX999'"),
+        (("check", ""), "a PATH is empty"),
+        (("check", "--format", "sarif", "--sarif-category", ""), "--sarif-category must not be empty"),
+        (("check", "--scope", "project", "pkg/sync.py"), "need the project's folder, not files"),
+        (("check", "--scope", "all", "pkg/sync.py"), "need the project's folder, not files"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:

@@ -55,6 +55,8 @@ def _check_paths(paths: Sequence[Path], cwd: Path) -> None:
             raise UsageError(f"path does not exist: {os.path.relpath(path, cwd)}") from None
         except OSError as error:  # e.g. inside a folder the user may not search
             raise UsageError(f"cannot access {os.path.relpath(path, cwd)}: {error.strerror}") from None
+        if not (path.is_symlink() or path.is_dir() or path.is_file()):  # a FIFO, a device, a socket
+            raise UsageError(f"not a regular file or folder: {os.path.relpath(path, cwd)}")
 
 
 def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
@@ -108,6 +110,13 @@ def run(options: Options) -> RunResult:
 
     only_files = all(path.is_file() for path in paths)
     scope = options.scope if options.scope != "auto" else ("files" if only_files else "all")
+    if only_files and scope in ("project", "all"):
+        # Repository-level rules judge what a whole project holds; a few named files would make them
+        # report what they did not see (no .gitignore, no health route) or pass what they did not check.
+        raise UsageError(
+            f"--scope {scope} runs repository-level rules, which need the project's folder, not files;"
+            " name the folder, or use --scope files"
+        )
     plan = engine.Plan(
         rules=tuple(rules),
         settings=config.settings,

@@ -146,6 +146,10 @@ def check(
     from mxlint.reporters import REPORTERS
 
     paths = paths or (".",)
+    if not all(paths):
+        _fail("a PATH is empty; name a file or folder (default: the current folder)")
+    if fmt == "sarif" and not sarif_category.strip():
+        _fail("--sarif-category must not be empty: it is the code-scanning category of the upload")
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
     try:
         config = api.load_config(paths, config_path)
