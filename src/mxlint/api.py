@@ -167,4 +167,5 @@ def run(options: Options) -> RunResult:
         notifications=[*discovery.notifications, *outcome.notifications],
         files_checked=outcome.files_checked,
         skipped=tuple(meta.id for meta in rules if not plan.runs(meta)),
+        kinds_scanned=frozenset(source.kind for source in sources),
     )

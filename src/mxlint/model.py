@@ -151,6 +151,9 @@ class RunResult:
     # Enabled rules that did not run: repository-level rules when only files are checked (--scope).
     skipped: tuple[str, ...] = ()
     baselined: list[Finding] = field(default_factory=list)  # findings a --baseline file already holds
+    # The kinds of file the scan found (None: not known), so a report can tell "nothing to check"
+    # (no Dockerfile at all) from "checked and passed".
+    kinds_scanned: frozenset[FileKind] | None = None
 
     def rule(self, rule_id: str) -> RuleMeta:
         for meta in self.rules:

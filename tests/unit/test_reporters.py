@@ -126,3 +126,19 @@ def test_markdown_statuses_follow_the_rules_that_ran() -> None:
     assert report.index("Auth") < report.index("API key rotated") < report.index("Request timeout")
     assert "### P1 (2)" in report and "- `pkg/a b.py:4:5` **MX401** `print` call" in report
     assert markdown.render(RunResult([], [], rules, [], 0)).endswith("## Findings\n\nNone.\n")
+
+
+def test_markdown_tells_nothing_to_check_and_partial_runs_from_a_pass() -> None:
+    from dataclasses import replace
+
+    from mxlint.model import FileKind
+    from mxlint.reporters import markdown
+
+    rules = [by_id()[rule_id] for rule_id in ("MX401", "MX404", "MX601", "MX602", "MX603")]
+    python_only = RunResult([], [replace(PRINT, justification="CLI")], rules, [], 1,
+                            kinds_scanned=frozenset({FileKind.PYTHON}))  # fmt: skip
+    status = markdown.statuses(python_only)
+    assert status["deployment.multi-stage"] == "not checked (no Dockerfiles)"
+    assert status["deployment.non-root"] == "not checked (no Dockerfiles or Kubernetes manifests)"
+    assert status["observability.health"] == "pass (MX402 not run)"
+    assert status["observability.structured-logging"] == "pass (MX407 not run; 1 suppressed)"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from mxlint.checklist import CATEGORY_TITLES, ITEMS, MANUAL_ITEMS
-from mxlint.model import Finding, Priority, RunResult
+from mxlint.model import FileKind, Finding, Priority, RuleMeta, RunResult
+from mxlint.registry import all_rules
 
 PASS, NOT_CHECKED, MANUAL = "pass", "not checked", "manual"
 
@@ -19,18 +20,51 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+_KIND_NAMES = {
+    FileKind.PYTHON: "Python files",
+    FileKind.DOCKERFILE: "Dockerfiles",
+    FileKind.KUBERNETES: "Kubernetes manifests",
+    FileKind.YAML: "YAML files",
+    FileKind.GITIGNORE: ".gitignore",
+    FileKind.DOTENV: ".env files",
+    FileKind.PRECOMMIT: "pre-commit config",
+    FileKind.TEXT: "text files",
+}
+
+
 def statuses(result: RunResult) -> dict[str, str]:
-    """Each checklist key's status: pass, "fail (n)", or not checked (no rule of it ran)."""
-    ran: dict[str, set[str]] = {}
+    """Each checklist key's status: "fail (n)"; "not checked" when no rule of it ran, or when the scan
+    holds no file any of them reads (no Dockerfile: nothing was judged, which is not a pass); else
+    "pass", saying which of the key's rules did not run and how many findings were suppressed."""
+    ran: dict[str, list[RuleMeta]] = {}
     for meta in result.rules:
         if meta.checklist and meta.id not in result.skipped:
-            ran.setdefault(meta.checklist, set()).add(meta.id)
+            ran.setdefault(meta.checklist, []).append(meta)
     counts = Counter(finding.rule_id for finding in result.findings)
+    hidden = Counter(finding.rule_id for finding in result.suppressed)
     found: dict[str, str] = {}
     for item in ITEMS:
-        ids = ran.get(item.key)
-        failures = sum(counts[rule_id] for rule_id in ids or ())
-        found[item.key] = NOT_CHECKED if not ids else f"fail ({failures})" if failures else PASS
+        metas = ran.get(item.key, [])
+        failures = sum(counts[meta.id] for meta in metas)
+        kinds = {kind for meta in metas for kind in meta.kinds}
+        if not metas:
+            found[item.key] = NOT_CHECKED
+        elif failures:
+            found[item.key] = f"fail ({failures})"
+        elif result.kinds_scanned is not None and not kinds & result.kinds_scanned:
+            listed = sorted(_KIND_NAMES[kind] for kind in kinds)
+            names = ", ".join(listed[:-1]) + " or " + listed[-1] if len(listed) > 1 else listed[0]
+            found[item.key] = f"{NOT_CHECKED} (no {names})"
+        else:
+            notes = []
+            ran_ids = {meta.id for meta in metas}
+            missing = [m.id for m in all_rules() if m.checklist == item.key and m.id not in ran_ids]
+            if missing:
+                notes.append(f"{', '.join(sorted(missing))} not run")
+            suppressed = sum(hidden[meta.id] for meta in metas)
+            if suppressed:
+                notes.append(f"{suppressed} suppressed")
+            found[item.key] = PASS + (f" ({'; '.join(notes)})" if notes else "")
     return found
 
 
@@ -48,7 +82,7 @@ def render(result: RunResult) -> str:
     lines += [
         f"{_plural(result.files_checked, 'file')} checked, {summary}. "
         f"{failing} of {len(status)} checklist items fail; "
-        f"{sum(value == NOT_CHECKED for value in status.values())} were not checked, "
+        f"{sum(value.startswith(NOT_CHECKED) for value in status.values())} were not checked, "
         f"{len(MANUAL_ITEMS)} need a manual check.",
         "",
         "| Category | Requirement | Key | Priority | Status |",
