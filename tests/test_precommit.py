@@ -136,3 +136,30 @@ def test_project_hook_runs_repository_level_rules_only(target: tuple[Path, dict[
     assert "mxlint (repository-level checks)" in output
     assert reported(output) == {(f.path, f.rule_id) for f in expected}, output
     assert not {"MX201", "MX401", "MX001"} & {rule for _, rule in reported(output)}
+
+
+@pytest.mark.slow
+def test_the_readme_consumer_configuration_works(tmp_path: Path, target: tuple[Path, dict[str, str]]) -> None:
+    # What a user copies from the README: pinned with `autoupdate`, then run on every file.
+    _, env = target
+    readme = (REPO / "README.md").read_text()
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "id: mxlint-project" in b)
+    config = block.replace("https://github.com/mxlint/mxlint", str(REPO))
+    write_files(tmp_path, {**SAMPLES, ".pre-commit-config.yaml": config})
+    _git("init", "-q", ".", cwd=tmp_path, env=env)
+    _git("add", "-A", cwd=tmp_path, env=env)
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+    update = subprocess.run(
+        [*pre_commit, "autoupdate", "--bleeding-edge"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert "rev: COMMIT-SHA" not in (tmp_path / ".pre-commit-config.yaml").read_text()
+    _git("add", "-A", cwd=tmp_path, env=env)
+    done = subprocess.run(
+        [*pre_commit, "run", "--all-files", "--color", "never"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "- hook id: mxlint\n" in output and "- hook id: mxlint-project\n" in output
+    assert ("bad/sync.py", "MX201") in reported(output), output
