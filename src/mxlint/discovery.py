@@ -228,7 +228,14 @@ class Discovery:
             yield from self._walk(path, _inherited_rules(path).with_file(path, path / ".gitignore"))
         elif path.is_file():
             relpath = self.relpath(path)
-            if not self._user_excluded(relpath, is_dir=False):
+            if self._user_excluded(relpath, is_dir=False):
+                # Named, but the configuration excludes it (pre-commit passes every staged file): say so.
+                self.notifications.append(
+                    Notification(
+                        relpath, "excluded by the configured exclude patterns; not checked", level="note"
+                    )
+                )
+            else:
                 yield SourceFile(path, relpath, classify(path))
         else:
             self.notifications.append(

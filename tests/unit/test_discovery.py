@@ -94,6 +94,11 @@ def test_default_excludes_and_virtualenvs(tmp_path: Path) -> None:
 def test_user_excludes(tmp_path: Path) -> None:
     write_files(tmp_path, {"app.py": "", "legacy/old.py": "", "gen/x_pb2.py": ""})
     assert collect(tmp_path, excludes=("legacy/", "*_pb2.py")) == ["app.py"]
+    discovery = Discovery(tmp_path, ("legacy/",))
+    assert discovery.collect([tmp_path / "legacy" / "old.py"]) == []  # a named file too, but said
+    assert [n.message for n in discovery.notifications] == [
+        "excluded by the configured exclude patterns; not checked"
+    ]
 
 
 def test_named_files_are_checked_even_when_ignored(tmp_path: Path) -> None:
