@@ -241,10 +241,55 @@ def test_literal_values(value: str, literal: bool) -> None:
         ("MAINTAINX_API_KEY", "mx_live_XXXXXXXXXXXX", False),
         ("DB_PASSWORD", "ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]", False),
         ("MAINTAINX_API_KEY", "MAINTAINX_API_KEY_PROD", False),
+        # a credential-named variable that points at a file holds a path
+        ("GOOGLE_APPLICATION_CREDENTIALS", "/var/secrets/google/key.json", False),
+        ("SSL_PRIVATE_KEY", "/etc/ssl/private/tls.key", False),
+        ("GOOGLE_APPLICATION_CREDENTIALS", "./service-account.json", False),
+        ("MAINTAINX_API_KEY", "abc/def+ghi==", True),
+        ("MAINTAINX_API_KEY", "/9j/4AAQSkZJRgABAQAAAQABAAD", True),
     ],
 )
 def test_credential_assignments(name: str, value: str, credential: bool) -> None:
     assert secrets.is_credential_assignment(name, value) is credential
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/var/secrets/google/key.json",
+        "/etc/ssl/private/tls.key",
+        "/mnt/secrets/",
+        "/run/secrets/MaintainX2",
+        "./service-account.json",
+        "../certs/client.pem",
+        "~/.config/gcloud/application_default_credentials.json",
+        "C:\\secrets\\key.json",
+        "service-account.json",
+        "my-project-1a2b3c4d5e6f.json",
+        "certs/tls.pem",
+    ],
+)
+def test_paths(value: str) -> None:
+    assert secrets.looks_like_path(value)
+    assert not secrets.is_literal_secret(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc/def+ghi==",  # base64: `+` and `=` are not in file names
+        "/9j/4AAQSkZJRgABAQAAAQABAAD",  # base64 that starts with `/`: a random run
+        "/Xk3/mP9q/R2sT/vW8yZ1aB",  # short random runs, no part reads as a name
+        "mx-3f9a1c7e52b84d06",
+        "eyJhbGciOiJIUzI1NiJ9.e30.abc",
+        "Winter-2024-erp!",
+        "secrets/key",  # no root and no key-file extension
+        "/",
+        "./",
+    ],
+)
+def test_not_paths(value: str) -> None:
+    assert not secrets.looks_like_path(value)
 
 
 def test_a_service_in_a_monorepo_inherits_the_repository_files(tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ _NOT_SECRET_SCALAR = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?|true|false|yes|no|on|of
 def is_literal_secret(value: str) -> bool:
     """Whether a value given to a key-like name is a literal credential: not a placeholder, not a
     reference to another variable, a template or an encrypted value (SOPS ``ENC[...]``), not the name
-    of a variable, a number, flag or plain URL (``TOKEN_TTL=3600``)."""
+    of a variable, a number, flag, plain URL (``TOKEN_TTL=3600``) or file path
+    (``GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json``)."""
     if is_placeholder(value) or _REFERENCE.search(value) or _ELIDED.search(value):
         return False
     stripped = value.strip()
@@ -112,6 +113,56 @@ def is_literal_secret(value: str) -> bool:
         _NOT_SECRET_SCALAR.match(stripped)
         or _URL_WITHOUT_CREDENTIALS.match(stripped)
         or names_a_variable(stripped)
+        or looks_like_path(stripped)
+    )
+
+
+# A file that holds a key, a certificate or a service-account document, named by its extension.
+_KEY_FILE_EXTENSION = (
+    r"\.(?:json|pem|key|crt|cer|cert|der|csr|p8|p12|pfx|jks|keystore|truststore|pub|asc|gpg|pgp|ppk|"
+    r"keytab|kdbx)"
+)
+_KEY_FILE_NAME = re.compile(rf"[\w@-]+(?:\.[\w@-]+)*{_KEY_FILE_EXTENSION}", re.IGNORECASE)
+# Where a path starts: `/`, `./`, `../`, `~/` (or `~user/`), a Windows drive (`C:\`, `C:/`).
+_PATH_ROOT = re.compile(r"^(?:\.{1,2}[/\\]|~[\w.-]*/|[A-Za-z]:[/\\]|/)")
+# One directory or file name: letters, digits, `_ - . @`. Base64's `+` and `=` are not in it.
+_PATH_SEGMENT = re.compile(r"[\w@.-]+")
+_MIN_RANDOM_SEGMENT = 12
+# A part that reads as a name: a lower-case word (`var`, `secrets`) or one with a separator (`tls.key`,
+# `service-account`, `.config`). A path has at least one.
+_WORDY_SEGMENT = re.compile(r"[a-z]{3,}[a-z0-9]*|.*[^.][._@-].*|\.[\w-]+")
+
+
+def looks_like_path(value: str) -> bool:
+    """Whether a value is a file path, not a credential: absolute (``/etc/ssl/private/tls.key``),
+    relative with ``./``, ``../`` or ``~/``, a Windows path, a relative path or bare file name ending
+    in a key, certificate or JSON extension (``service-account.json``, ``certs/tls.pem``). Every part
+    must read as a name: base64 (``abc/def+ghi==``, ``/9j/4AAQSkZJRg…``) has ``+``/``=`` or random
+    mixed-case runs and is not a path."""
+    value = value.strip()
+    root = _PATH_ROOT.match(value)
+    rest = value[root.end() :] if root else value
+    segments = re.split(r"[/\\]", rest)
+    if segments and not segments[-1] and len(segments) > 1:
+        segments.pop()  # a trailing separator: `/mnt/secrets/`
+    if not all(_PATH_SEGMENT.fullmatch(segment) for segment in segments):
+        return False
+    if any(_random_segment(segment) for segment in segments):
+        return False
+    if not any(_WORDY_SEGMENT.fullmatch(segment) for segment in segments):
+        return False  # `/Xk3/mP9q/R2sT`: short random runs between slashes
+    return bool(root) or bool(_KEY_FILE_NAME.fullmatch(segments[-1]))
+
+
+def _random_segment(segment: str) -> bool:
+    """A run of upper case, lower case and digits with no separator, as base64 and tokens have:
+    ``4AAQSkZJRgABAQ``, not ``google``, ``tls.key`` or ``my-project-1a2b3c.json``."""
+    return (
+        len(segment) >= _MIN_RANDOM_SEGMENT
+        and not any(char in "._-@" for char in segment)
+        and any(char.isupper() for char in segment)
+        and any(char.islower() for char in segment)
+        and any(char.isdigit() for char in segment)
     )
 
 
