@@ -120,6 +120,27 @@ def test_suppressions(tmp_path: Path) -> None:
     assert [f.line for f in result.suppressed] == [2]
 
 
+def test_the_allowlist_pragma_quiets_mx101_and_mx102(tmp_path: Path) -> None:
+    # The pragma silences MX101 (detect-secrets' filter); MX102 must not then take the line for one
+    # detect-secrets missed.
+    write_files(
+        tmp_path,
+        {
+            "a.py": (
+                'H1 = {"Authorization": "Bearer Pl4ntedBearer0101xyzQRST"}  # pragma: allowlist secret\n'
+                'MAINTAINX_API_KEY = "Pl4ntedMxKey0103abcdEFGH"  # pragma: allowlist secret\n'
+                "# pragma: allowlist nextline secret\n"
+                'MAINTAINX_TOKEN = "Pl4ntedMxKey0104abcdEFGH"\n'
+            ),
+            "docs/api.md": (
+                "curl -H 'Authorization: Bearer Pl4ntedBearer0105xyzQRST' <!-- pragma: allowlist secret -->\n"
+            ),
+        },
+    )
+    result = run_on(tmp_path, select=["MX101", "MX102"])
+    assert [(f.path, f.line, f.rule_id) for f in [*result.findings, *result.suppressed]] == []
+
+
 def test_binary_and_huge_files_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "blob.dat").write_bytes(b"\0\1" + f"password = '{PLANTED['python']}'".encode())
     (tmp_path / "dump.sql").write_text(f"-- password = '{PLANTED['python']}'\n" + "x" * (1024 * 1024))

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.secrets import is_key_like, is_literal_secret, names_a_variable
 from mxlint.checks.base import TextRule, rule
-from mxlint.checks.text.hardcoded_secret import scannable, secrets_in
+from mxlint.checks.text.hardcoded_secret import allowlisted, scannable, secrets_in
 from mxlint.config import Settings
 from mxlint.model import FileKind
 
@@ -58,6 +58,12 @@ class MaintainxTokenLiteral(TextRule):
         found: dict[int, tuple[int, str]] = {}  # line -> (column, what), first per line
         for line, column, what in self._findings():
             found.setdefault(line, (column, what))
+        # detect-secrets' own allowlist pragma quiets this rule as it quiets MX101.
+        found = {
+            line: at
+            for line, at in found.items()
+            if not allowlisted(self.context.relpath, self.context.lines, line)
+        }
         if not found:
             return
         flagged = {line for line, _, _ in secrets_in(self.context.relpath, self.context.lines, found)}
