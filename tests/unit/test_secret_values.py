@@ -27,6 +27,14 @@ PLANTED = {
     "text": "c9d8e7f6a5b40312c9d8e7f6a5b40312c9d8e7f6",
     "precommit": "ghp_" + "R4nd0mT0k3nF0rT3sts0nly0123456789abc",
     "gitignore": "sk_live_" + "51HfakeTokenForTests0001",
+    "compose": "Unit7estMxTok1021qrstUVWX",
+    "workflow": "Unit7estMxTok1023qrstUVWX",
+    "json": "Unit7estMxTok1024qrstUVWX",
+    "toml": "Unit7estMxTok1026qrstUVWX",
+    "shell": "Unit7estMxTok1029qrstUVWX",
+    "dockerfile-bearer": "Unit7estBearer1016mnoPQR",
+    "configmap-bearer": "Unit7estBearer1017mnoPQR",
+    "dotenv-bearer": "Unit7estBearer1019mnoPQR",
 }
 
 FILES = {
@@ -44,7 +52,24 @@ FILES = {
         "spec:\n  template:\n    metadata:\n"
         f"      annotations:\n        debug-token: {PLANTED['jwt-manifest']}\n"
     ),
-    "Dockerfile": f"FROM python:3.12-slim\nRUN echo {PLANTED['aws-dockerfile']} > /dev/null\n",
+    "Dockerfile": (
+        f"FROM python:3.12-slim\nRUN echo {PLANTED['aws-dockerfile']} > /dev/null\n"
+        f'RUN curl -H "Authorization: Bearer {PLANTED["dockerfile-bearer"]}" https://api.getmaintainx.com\n'
+    ),
+    "docker-compose.yml": (
+        f"services:\n  sync:\n    environment:\n      - MAINTAINX_TOKEN={PLANTED['compose']}\n"
+    ),
+    ".github/workflows/sync.yml": (
+        f"on: push\njobs:\n  sync:\n    env:\n      MAINTAINX_TOKEN: {PLANTED['workflow']}\n"
+    ),
+    "config/app.json": f'{{"env": {{"MAINTAINX_TOKEN": "{PLANTED["json"]}"}}}}\n',
+    "pyproject.toml": f'[tool.sync.env]\nMAINTAINX_TOKEN = "{PLANTED["toml"]}"\n',
+    "scripts/deploy.sh": f"#!/bin/sh\nexport MAINTAINX_TOKEN={PLANTED['shell']}\n",
+    "k8s/proxy.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: proxy\ndata:\n  nginx.conf: |\n"
+        f'    proxy_set_header Authorization "Bearer {PLANTED["configmap-bearer"]}";\n'
+    ),
+    "deploy/bearer.env": f"AUTHORIZATION=Bearer {PLANTED['dotenv-bearer']}\n",
     "docs/api.http": (
         f"GET https://api.getmaintainx.com/v1/users\nAuthorization: Bearer {PLANTED['text']}\n"
     ),
@@ -62,6 +87,14 @@ EXPECTED = {
     ("config/app.yaml", 2, "MX101"),
     ("k8s/deployment.yaml", 9, "MX101"),
     ("Dockerfile", 2, "MX101"),
+    ("Dockerfile", 3, "MX102"),
+    ("docker-compose.yml", 4, "MX102"),
+    (".github/workflows/sync.yml", 5, "MX102"),
+    ("config/app.json", 1, "MX102"),
+    ("pyproject.toml", 2, "MX102"),
+    ("scripts/deploy.sh", 2, "MX102"),
+    ("k8s/proxy.yaml", 7, "MX102"),
+    ("deploy/bearer.env", 1, "MX102"),
     ("docs/api.http", 2, "MX102"),
     (".pre-commit-config.yaml", 5, "MX101"),
     (".gitignore", 2, "MX101"),

@@ -60,6 +60,28 @@ def is_credential_assignment(name: str, value: str) -> bool:
     return bool(_MAINTAINX.match(normalised)) and not describes_credential(name) and looks_generated(value)
 
 
+# MX102's names: a MAINTAINX_* name that says it holds the credential, in any case (`maintainx_token`).
+_MAINTAINX_NAME = re.compile(r"^maintainx_\w+$", re.IGNORECASE)
+_MIN_MAINTAINX_VALUE = 8
+
+
+def is_maintainx_credential_name(name: str) -> bool:
+    """``MAINTAINX_API_KEY``, ``maintainx_token``; not ``MAINTAINX_BASE_URL`` or ``MAINTAINX_ORG_ID``."""
+    return bool(_MAINTAINX_NAME.match(name)) and is_key_like(name)
+
+
+def is_maintainx_credential(name: str, value: str) -> bool:
+    """Whether ``name = value`` writes a MaintainX credential (MX102): a credential-like
+    ``MAINTAINX_*`` name given a literal that can be one: no white space (a description is not), not
+    a placeholder, reference, path or variable's name, and not trivially short."""
+    return (
+        is_maintainx_credential_name(name)
+        and len(value) >= _MIN_MAINTAINX_VALUE
+        and not any(char.isspace() for char in value)
+        and is_literal_secret(value)
+    )
+
+
 # One word of 16 characters or more, not a URL or a path, with at least 20 % digits or a mix of upper
 # case, lower case and digits (MaintainX API keys are long bearer tokens).
 _ONE_LONG_WORD = re.compile(r"^(?!https?://|/)\S{16,}$")
