@@ -63,6 +63,7 @@ def is_credential_assignment(name: str, value: str) -> bool:
 # MX102's names: a MAINTAINX_* name that says it holds the credential, in any case (`maintainx_token`).
 _MAINTAINX_NAME = re.compile(r"^maintainx_\w+$", re.IGNORECASE)
 _MIN_MAINTAINX_VALUE = 8
+_AUTH_SCHEME = re.compile(r"^(?:bearer|token|basic)\s+(?=\S+$)", re.IGNORECASE)
 
 
 def is_maintainx_credential_name(name: str) -> bool:
@@ -72,8 +73,10 @@ def is_maintainx_credential_name(name: str) -> bool:
 
 def is_maintainx_credential(name: str, value: str) -> bool:
     """Whether ``name = value`` writes a MaintainX credential (MX102): a credential-like
-    ``MAINTAINX_*`` name given a literal that can be one: no white space (a description is not), not
-    a placeholder, reference, path or variable's name, and not trivially short."""
+    ``MAINTAINX_*`` name given a literal that can be one (after an ``Authorization`` scheme such as
+    ``Bearer``): no white space (a description is not), not a placeholder, reference, path or
+    variable's name, and not trivially short."""
+    value = _AUTH_SCHEME.sub("", value.strip())  # MAINTAINX_AUTH="Bearer <token>" holds the token
     return (
         is_maintainx_credential_name(name)
         and len(value) >= _MIN_MAINTAINX_VALUE

@@ -35,7 +35,8 @@ _TOKEN = r"(?P<token>[A-Za-z0-9\-._~+/]+=*)(?![\w{$<])"
 _BEARER = re.compile(
     r"""(?ix)
     (?:\bauthorization\b["'\]]*\s*[:=,]\s*(?:[rbf]{0,2}["'])?\s*   # Authorization: / "Authorization": "
-     | (?<![\w"'])[rbf]{0,2}["'])                                   # or a string that starts with it
+     | (?<![\w"'])[rbf]{0,2}["']                                    # or a string that starts with it
+     | (?<=\w)[:=][ \t]*)                                           # or a value: AUTH_HEADER=Bearer ...
     bearer\s+"""
     + _TOKEN
 )
