@@ -27,6 +27,14 @@ PLANTED = {
     "text": "c9d8e7f6a5b40312c9d8e7f6a5b40312c9d8e7f6",
     "precommit": "ghp_" + "R4nd0mT0k3nF0rT3sts0nly0123456789abc",
     "gitignore": "sk_live_" + "51HfakeTokenForTests0001",
+    "compose": "Unit7estMxTok1021qrstUVWX",
+    "workflow": "Unit7estMxTok1023qrstUVWX",
+    "json": "Unit7estMxTok1024qrstUVWX",
+    "toml": "Unit7estMxTok1026qrstUVWX",
+    "shell": "Unit7estMxTok1029qrstUVWX",
+    "dockerfile-bearer": "Unit7estBearer1016mnoPQR",
+    "configmap-bearer": "Unit7estBearer1017mnoPQR",
+    "dotenv-bearer": "Unit7estBearer1019mnoPQR",
 }
 
 FILES = {
@@ -44,7 +52,24 @@ FILES = {
         "spec:\n  template:\n    metadata:\n"
         f"      annotations:\n        debug-token: {PLANTED['jwt-manifest']}\n"
     ),
-    "Dockerfile": f"FROM python:3.12-slim\nRUN echo {PLANTED['aws-dockerfile']} > /dev/null\n",
+    "Dockerfile": (
+        f"FROM python:3.12-slim\nRUN echo {PLANTED['aws-dockerfile']} > /dev/null\n"
+        f'RUN curl -H "Authorization: Bearer {PLANTED["dockerfile-bearer"]}" https://api.getmaintainx.com\n'
+    ),
+    "docker-compose.yml": (
+        f"services:\n  sync:\n    environment:\n      - MAINTAINX_TOKEN={PLANTED['compose']}\n"
+    ),
+    ".github/workflows/sync.yml": (
+        f"on: push\njobs:\n  sync:\n    env:\n      MAINTAINX_TOKEN: {PLANTED['workflow']}\n"
+    ),
+    "config/app.json": f'{{"env": {{"MAINTAINX_TOKEN": "{PLANTED["json"]}"}}}}\n',
+    "pyproject.toml": f'[tool.sync.env]\nMAINTAINX_TOKEN = "{PLANTED["toml"]}"\n',
+    "scripts/deploy.sh": f"#!/bin/sh\nexport MAINTAINX_TOKEN={PLANTED['shell']}\n",
+    "k8s/proxy.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: proxy\ndata:\n  nginx.conf: |\n"
+        f'    proxy_set_header Authorization "Bearer {PLANTED["configmap-bearer"]}";\n'
+    ),
+    "deploy/bearer.env": f"AUTHORIZATION=Bearer {PLANTED['dotenv-bearer']}\n",
     "docs/api.http": (
         f"GET https://api.getmaintainx.com/v1/users\nAuthorization: Bearer {PLANTED['text']}\n"
     ),
@@ -62,6 +87,14 @@ EXPECTED = {
     ("config/app.yaml", 2, "MX101"),
     ("k8s/deployment.yaml", 9, "MX101"),
     ("Dockerfile", 2, "MX101"),
+    ("Dockerfile", 3, "MX102"),
+    ("docker-compose.yml", 4, "MX102"),
+    (".github/workflows/sync.yml", 5, "MX102"),
+    ("config/app.json", 1, "MX102"),
+    ("pyproject.toml", 2, "MX102"),
+    ("scripts/deploy.sh", 2, "MX102"),
+    ("k8s/proxy.yaml", 7, "MX102"),
+    ("deploy/bearer.env", 1, "MX102"),
     ("docs/api.http", 2, "MX102"),
     (".pre-commit-config.yaml", 5, "MX101"),
     (".gitignore", 2, "MX101"),
@@ -118,6 +151,27 @@ def test_suppressions(tmp_path: Path) -> None:
     result = run_on(tmp_path, select=["MX101"])
     assert [f.line for f in result.findings] == []
     assert [f.line for f in result.suppressed] == [2]
+
+
+def test_the_allowlist_pragma_quiets_mx101_and_mx102(tmp_path: Path) -> None:
+    # The pragma silences MX101 (detect-secrets' filter); MX102 must not then take the line for one
+    # detect-secrets missed.
+    write_files(
+        tmp_path,
+        {
+            "a.py": (
+                'H1 = {"Authorization": "Bearer Pl4ntedBearer0101xyzQRST"}  # pragma: allowlist secret\n'
+                'MAINTAINX_API_KEY = "Pl4ntedMxKey0103abcdEFGH"  # pragma: allowlist secret\n'
+                "# pragma: allowlist nextline secret\n"
+                'MAINTAINX_TOKEN = "Pl4ntedMxKey0104abcdEFGH"\n'
+            ),
+            "docs/api.md": (
+                "curl -H 'Authorization: Bearer Pl4ntedBearer0105xyzQRST' <!-- pragma: allowlist secret -->\n"
+            ),
+        },
+    )
+    result = run_on(tmp_path, select=["MX101", "MX102"])
+    assert [(f.path, f.line, f.rule_id) for f in [*result.findings, *result.suppressed]] == []
 
 
 def test_binary_and_huge_files_are_skipped(tmp_path: Path) -> None:
@@ -241,10 +295,55 @@ def test_literal_values(value: str, literal: bool) -> None:
         ("MAINTAINX_API_KEY", "mx_live_XXXXXXXXXXXX", False),
         ("DB_PASSWORD", "ENC[AES256_GCM,data:Tr7o=,iv:1=,tag:2=,type:str]", False),
         ("MAINTAINX_API_KEY", "MAINTAINX_API_KEY_PROD", False),
+        # a credential-named variable that points at a file holds a path
+        ("GOOGLE_APPLICATION_CREDENTIALS", "/var/secrets/google/key.json", False),
+        ("SSL_PRIVATE_KEY", "/etc/ssl/private/tls.key", False),
+        ("GOOGLE_APPLICATION_CREDENTIALS", "./service-account.json", False),
+        ("MAINTAINX_API_KEY", "abc/def+ghi==", True),
+        ("MAINTAINX_API_KEY", "/9j/4AAQSkZJRgABAQAAAQABAAD", True),
     ],
 )
 def test_credential_assignments(name: str, value: str, credential: bool) -> None:
     assert secrets.is_credential_assignment(name, value) is credential
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/var/secrets/google/key.json",
+        "/etc/ssl/private/tls.key",
+        "/mnt/secrets/",
+        "/run/secrets/MaintainX2",
+        "./service-account.json",
+        "../certs/client.pem",
+        "~/.config/gcloud/application_default_credentials.json",
+        "C:\\secrets\\key.json",
+        "service-account.json",
+        "my-project-1a2b3c4d5e6f.json",
+        "certs/tls.pem",
+    ],
+)
+def test_paths(value: str) -> None:
+    assert secrets.looks_like_path(value)
+    assert not secrets.is_literal_secret(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc/def+ghi==",  # base64: `+` and `=` are not in file names
+        "/9j/4AAQSkZJRgABAQAAAQABAAD",  # base64 that starts with `/`: a random run
+        "/Xk3/mP9q/R2sT/vW8yZ1aB",  # short random runs, no part reads as a name
+        "mx-3f9a1c7e52b84d06",
+        "eyJhbGciOiJIUzI1NiJ9.e30.abc",
+        "Winter-2024-erp!",
+        "secrets/key",  # no root and no key-file extension
+        "/",
+        "./",
+    ],
+)
+def test_not_paths(value: str) -> None:
+    assert not secrets.looks_like_path(value)
 
 
 def test_a_service_in_a_monorepo_inherits_the_repository_files(tmp_path: Path) -> None:

@@ -60,6 +60,31 @@ def is_credential_assignment(name: str, value: str) -> bool:
     return bool(_MAINTAINX.match(normalised)) and not describes_credential(name) and looks_generated(value)
 
 
+# MX102's names: a MAINTAINX_* name that says it holds the credential, in any case (`maintainx_token`).
+_MAINTAINX_NAME = re.compile(r"^maintainx_\w+$", re.IGNORECASE)
+_MIN_MAINTAINX_VALUE = 8
+_AUTH_SCHEME = re.compile(r"^(?:bearer|token|basic)\s+(?=\S+$)", re.IGNORECASE)
+
+
+def is_maintainx_credential_name(name: str) -> bool:
+    """``MAINTAINX_API_KEY``, ``maintainx_token``; not ``MAINTAINX_BASE_URL`` or ``MAINTAINX_ORG_ID``."""
+    return bool(_MAINTAINX_NAME.match(name)) and is_key_like(name)
+
+
+def is_maintainx_credential(name: str, value: str) -> bool:
+    """Whether ``name = value`` writes a MaintainX credential (MX102): a credential-like
+    ``MAINTAINX_*`` name given a literal that can be one (after an ``Authorization`` scheme such as
+    ``Bearer``): no white space (a description is not), not a placeholder, reference, path or
+    variable's name, and not trivially short."""
+    value = _AUTH_SCHEME.sub("", value.strip())  # MAINTAINX_AUTH="Bearer <token>" holds the token
+    return (
+        is_maintainx_credential_name(name)
+        and len(value) >= _MIN_MAINTAINX_VALUE
+        and not any(char.isspace() for char in value)
+        and is_literal_secret(value)
+    )
+
+
 # One word of 16 characters or more, not a URL or a path, with at least 20 % digits or a mix of upper
 # case, lower case and digits (MaintainX API keys are long bearer tokens).
 _ONE_LONG_WORD = re.compile(r"^(?!https?://|/)\S{16,}$")
@@ -104,7 +129,8 @@ _NOT_SECRET_SCALAR = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?|true|false|yes|no|on|of
 def is_literal_secret(value: str) -> bool:
     """Whether a value given to a key-like name is a literal credential: not a placeholder, not a
     reference to another variable, a template or an encrypted value (SOPS ``ENC[...]``), not the name
-    of a variable, a number, flag or plain URL (``TOKEN_TTL=3600``)."""
+    of a variable, a number, flag, plain URL (``TOKEN_TTL=3600``) or file path
+    (``GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json``)."""
     if is_placeholder(value) or _REFERENCE.search(value) or _ELIDED.search(value):
         return False
     stripped = value.strip()
@@ -112,6 +138,56 @@ def is_literal_secret(value: str) -> bool:
         _NOT_SECRET_SCALAR.match(stripped)
         or _URL_WITHOUT_CREDENTIALS.match(stripped)
         or names_a_variable(stripped)
+        or looks_like_path(stripped)
+    )
+
+
+# A file that holds a key, a certificate or a service-account document, named by its extension.
+_KEY_FILE_EXTENSION = (
+    r"\.(?:json|pem|key|crt|cer|cert|der|csr|p8|p12|pfx|jks|keystore|truststore|pub|asc|gpg|pgp|ppk|"
+    r"keytab|kdbx)"
+)
+_KEY_FILE_NAME = re.compile(rf"[\w@-]+(?:\.[\w@-]+)*{_KEY_FILE_EXTENSION}", re.IGNORECASE)
+# Where a path starts: `/`, `./`, `../`, `~/` (or `~user/`), a Windows drive (`C:\`, `C:/`).
+_PATH_ROOT = re.compile(r"^(?:\.{1,2}[/\\]|~[\w.-]*/|[A-Za-z]:[/\\]|/)")
+# One directory or file name: letters, digits, `_ - . @`. Base64's `+` and `=` are not in it.
+_PATH_SEGMENT = re.compile(r"[\w@.-]+")
+_MIN_RANDOM_SEGMENT = 12
+# A part that reads as a name: a lower-case word (`var`, `secrets`) or one with a separator (`tls.key`,
+# `service-account`, `.config`). A path has at least one.
+_WORDY_SEGMENT = re.compile(r"[a-z]{3,}[a-z0-9]*|.*[^.][._@-].*|\.[\w-]+")
+
+
+def looks_like_path(value: str) -> bool:
+    """Whether a value is a file path, not a credential: absolute (``/etc/ssl/private/tls.key``),
+    relative with ``./``, ``../`` or ``~/``, a Windows path, a relative path or bare file name ending
+    in a key, certificate or JSON extension (``service-account.json``, ``certs/tls.pem``). Every part
+    must read as a name: base64 (``abc/def+ghi==``, ``/9j/4AAQSkZJRg…``) has ``+``/``=`` or random
+    mixed-case runs and is not a path."""
+    value = value.strip()
+    root = _PATH_ROOT.match(value)
+    rest = value[root.end() :] if root else value
+    segments = re.split(r"[/\\]", rest)
+    if segments and not segments[-1] and len(segments) > 1:
+        segments.pop()  # a trailing separator: `/mnt/secrets/`
+    if not all(_PATH_SEGMENT.fullmatch(segment) for segment in segments):
+        return False
+    if any(_random_segment(segment) for segment in segments):
+        return False
+    if not any(_WORDY_SEGMENT.fullmatch(segment) for segment in segments):
+        return False  # `/Xk3/mP9q/R2sT`: short random runs between slashes
+    return bool(root) or bool(_KEY_FILE_NAME.fullmatch(segments[-1]))
+
+
+def _random_segment(segment: str) -> bool:
+    """A run of upper case, lower case and digits with no separator, as base64 and tokens have:
+    ``4AAQSkZJRgABAQ``, not ``google``, ``tls.key`` or ``my-project-1a2b3c.json``."""
+    return (
+        len(segment) >= _MIN_RANDOM_SEGMENT
+        and not any(char in "._-@" for char in segment)
+        and any(char.isupper() for char in segment)
+        and any(char.islower() for char in segment)
+        and any(char.isdigit() for char in segment)
     )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from mxlint.analysis.secrets import is_credential_assignment
+from mxlint.analysis import credential_values
 from mxlint.checks.base import DotenvRule, rule
-from mxlint.sources import dotenv
 
 # Templates meant to be committed; they are judged the same way (a real value in one is still a
 # leak), but the message says what the file is for.
@@ -17,8 +16,6 @@ TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".def
 class CommittedEnvFile(DotenvRule):
     def check(self) -> None:
         name = PurePosixPath(self.context.relpath).name
-        template = name.endswith(TEMPLATE_SUFFIXES)
-        for entry in dotenv.parse(self.context.lines):
-            if is_credential_assignment(entry.key, entry.value):
-                where = "a template env file" if template else "a committed env file"
-                self.report(entry.line, entry.column, name=entry.key, where=where)
+        where = "a template env file" if name.endswith(TEMPLATE_SUFFIXES) else "a committed env file"
+        for found in credential_values.dotenv(self.context.lines):
+            self.report(found.line, found.column, name=found.name, where=where)

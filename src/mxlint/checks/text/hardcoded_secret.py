@@ -35,6 +35,7 @@ except ImportError:  # Python < 3.11
 
 from detect_secrets.core import scan
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+from detect_secrets.filters.allowlist import is_line_allowlisted
 from detect_secrets.filters.heuristic import is_lock_file, is_non_text_file
 from detect_secrets.plugins import keyword
 from detect_secrets.settings import get_plugins, transient_settings
@@ -239,6 +240,14 @@ def secrets_in(
                     continue
                 seen.add((number, secret.type))
                 yield number, secret.type, column or None
+
+
+def allowlisted(relpath: str, lines: list[str], number: int) -> bool:
+    """Whether detect-secrets' inline allowlist covers line ``number``: ``pragma: allowlist secret``
+    on it, or ``pragma: allowlist nextline secret`` alone on the line above, in any comment syntax
+    detect-secrets knows (``#``, ``//``, ``/* */``, ``--``, ``<!-- -->``)."""
+    line = _MXLINT_COMMENT.sub("", lines[number - 1]).rstrip()
+    return is_line_allowlisted(relpath, line, get_code_snippet(lines=lines, line_number=number))
 
 
 _NAME = re.compile(r"[A-Za-z_][\w.-]*")

@@ -1,48 +1,48 @@
-"""MX102: MaintainX credentials written into code or docs, in the shapes detect-secrets misses.
+"""MX102: MaintainX credentials written into code, config or docs, in the shapes detect-secrets misses.
 
-One rule over Python, YAML and other text files (not Dockerfiles, manifests or ``.env`` files: their
-literal values are MX103, MX104 and MX105). Two checks:
+Two checks, one finding per line:
 
 - an ``Authorization: Bearer <literal>`` header, or a string that starts with ``Bearer <literal>``,
-  found with a regular expression in any of those files (``f"Bearer {token}"`` and
+  found with a regular expression in every file the rule reads (``f"Bearer {token}"`` and
   ``"Bearer " + token`` hold no literal token);
-- in Python only, a string literal given to a credential-like ``MAINTAINX_*`` name: an assignment
-  (annotated or not, to a name, attribute or keyword argument), a dict or ``os.environ`` item, or the
-  default of ``os.getenv``/``environ.get``/``setdefault``. Python's own tokenizer finds these without
-  building a syntax tree, so a file costs one tokenize pass, and only when it mentions MaintainX.
+- a literal given to a credential-like ``MAINTAINX_*`` name, read with each format's own grammar
+  (:mod:`mxlint.analysis.assignments`): Python, YAML (compose files, workflows), JSON, TOML, INI
+  and shell scripts, and only when the file holds a ``MAINTAINX_`` name. Dockerfiles, manifests
+  and ``.env`` files are not read for names: their literal values are MX103, MX104 and MX105.
 
-A line detect-secrets already reports (MX101) is left to it, so one secret is one finding.
+A line is left to the rule that already reports its secret: to MX101 when detect-secrets reports
+it, to MX103/MX104/MX105 when the Bearer token is (part of) a credential value they report. Lines
+detect-secrets' allowlist pragma covers are quiet, as they are for MX101.
 """
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import re
-import tokenize
 from collections.abc import Iterator
 
+from mxlint.analysis import assignments, credential_values
+from mxlint.analysis.credential_values import CredentialValue
 from mxlint.analysis.paths import is_test_path
-from mxlint.analysis.secrets import is_key_like, is_literal_secret, names_a_variable
-from mxlint.checks.base import TextRule, rule
-from mxlint.checks.text.hardcoded_secret import scannable, secrets_in
+from mxlint.analysis.secrets import is_literal_secret, is_maintainx_credential, is_maintainx_credential_name
+from mxlint.checks.base import DockerfileContext, ManifestContext, TextRule, YamlContext, rule
+from mxlint.checks.text.hardcoded_secret import allowlisted, scannable, secrets_in
 from mxlint.config import Settings
 from mxlint.model import FileKind
+from mxlint.sources import SourceError
 
 # RFC 6750 b64token; a `$VAR`, `${VAR}`, `{name}` or `<token>` after "Bearer" is no literal.
 _TOKEN = r"(?P<token>[A-Za-z0-9\-._~+/]+=*)(?![\w{$<])"
 _BEARER = re.compile(
     r"""(?ix)
     (?:\bauthorization\b["'\]]*\s*[:=,]\s*(?:[rbf]{0,2}["'])?\s*   # Authorization: / "Authorization": "
-     | (?<![\w"'])[rbf]{0,2}["'])                                   # or a string that starts with it
+     | (?<![\w"'])[rbf]{0,2}["']                                    # or a string that starts with it
+     | (?<=\w)[:=][ \t]*)                                           # or a value: AUTH_HEADER=Bearer ...
     bearer\s+"""
     + _TOKEN
 )
 _MIN_TOKEN = 12  # shorter literals are examples ("abc123"), not tokens
-_MIN_CREDENTIAL = 8
-_MAINTAINX = re.compile(r"maintainx", re.IGNORECASE)
-_MAINTAINX_NAME = re.compile(r"^maintainx_\w+$", re.IGNORECASE)
+# Every name MX102 reads starts with it: a file without it is not read for names at all.
+_MAINTAINX = re.compile(r"maintainx_", re.IGNORECASE)
 
 
 @rule("MX102")
@@ -53,43 +53,59 @@ class MaintainxTokenLiteral(TextRule):
         return not is_test_path(relpath)
 
     def check(self) -> None:
-        if not scannable(self.context.relpath, self.context.data):
+        relpath, lines = self.context.relpath, self.context.lines
+        if not scannable(relpath, self.context.data):
             return
-        found: dict[int, tuple[int, str]] = {}  # line -> (column, what), first per line
-        for line, column, what in self._findings():
-            found.setdefault(line, (column, what))
+        found: dict[int, tuple[int, str, str]] = {}  # line -> (column, literal, what), first per line
+        for line, column, literal, what in self._findings():
+            if line not in found and not allowlisted(relpath, lines, line):
+                found[line] = (column, literal, what)
+        if found and self.context.kind in (FileKind.DOCKERFILE, FileKind.KUBERNETES, FileKind.DOTENV):
+            owned = self._credential_values()
+            found = {n: f for n, f in found.items() if not any(v.holds(n, f[1]) for v in owned)}
         if not found:
             return
-        flagged = {line for line, _, _ in secrets_in(self.context.relpath, self.context.lines, found)}
-        for line, (column, what) in sorted(found.items()):
+        flagged = {line for line, _, _ in secrets_in(relpath, lines, found)}
+        for line, (column, _, what) in sorted(found.items()):
             if line not in flagged:
                 self.report(line, column, what=what)
 
-    def _findings(self) -> Iterator[tuple[int, int, str]]:
+    def _findings(self) -> Iterator[tuple[int, int, str, str]]:
         for number, text in enumerate(self.context.lines, start=1):
             if "earer" not in text:
                 continue
             for match in _BEARER.finditer(text):
                 token = match.group("token")
                 if _looks_random(token) and is_literal_secret(token):
-                    yield number, match.start("token") + 1, "a literal `Authorization: Bearer` token"
-        if self.context.kind is FileKind.PYTHON and _MAINTAINX.search(self.context.text):
-            yield from _python_assignments(self.context.text)
+                    yield number, match.start("token") + 1, token, "a literal `Authorization: Bearer` token"
+        if not _MAINTAINX.search(self.context.text):
+            return
+        context = self.context
+        for found in assignments.of_file(
+            context.relpath, context.kind, context.text, context.lines, self._documents,
+            is_maintainx_credential_name, _MAINTAINX,
+        ):  # fmt: skip
+            if is_maintainx_credential(found.name, found.value):
+                yield found.line, found.column, found.value, f"a literal value for `{found.name}`"
 
+    def _documents(self) -> list:
+        """The YAML tree; none when the file does not parse (MX000 reports that)."""
+        try:
+            return self.context.documents if isinstance(self.context, YamlContext) else []
+        except SourceError:
+            return []
 
-def _python_assignments(text: str) -> Iterator[tuple[int, int, str]]:
-    """Literal strings given to credential-like MAINTAINX_* names, from the token stream."""
-    tokens = [t for t in _tokens(text) if t.type not in _LAYOUT]
-    for index, token in enumerate(tokens):
-        name = _maintainx_name(token)
-        if name is None:
-            continue
-        value = _assigned_value(tokens, index, string_key=token.type == tokenize.STRING)
-        if value is None:
-            continue
-        literal = _string(value)
-        if literal is not None and _credential_shaped(literal):
-            yield value.start[0], value.start[1] + 1, f"a literal value for `{name}`"
+    def _credential_values(self) -> list[CredentialValue]:
+        """The values MX103, MX104 or MX105 report in this file (whether or not they are enabled)."""
+        context = self.context
+        try:
+            if isinstance(context, DockerfileContext):
+                return list(credential_values.dockerfile(context.dockerfile, context.lines))
+            if isinstance(context, ManifestContext):
+                return list(credential_values.manifest(context.documents))
+        except SourceError:
+            return []  # not parsed: those rules report nothing here
+        return list(credential_values.dotenv(context.lines)) if context.kind is FileKind.DOTENV else []
 
 
 def _looks_random(token: str) -> bool:
@@ -99,74 +115,3 @@ def _looks_random(token: str) -> bool:
         and any(char.isdigit() for char in token)
         and any(char.isalpha() for char in token)
     )
-
-
-def _credential_shaped(value: str) -> bool:
-    """A literal that can be a credential: no white space (a description is not), not a placeholder or
-    a variable's name, and not trivially short."""
-    return (
-        len(value) >= _MIN_CREDENTIAL
-        and not any(char.isspace() for char in value)
-        and is_literal_secret(value)
-        and not names_a_variable(value)
-    )
-
-
-_LAYOUT = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT})
-
-
-def _tokens(text: str) -> list[tokenize.TokenInfo]:
-    tokens: list[tokenize.TokenInfo] = []
-    # Keep what was read before an error; a file that does not tokenize is MX000's business.
-    with contextlib.suppress(tokenize.TokenError, SyntaxError):
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            tokens.append(token)
-    return tokens
-
-
-def _maintainx_name(token: tokenize.TokenInfo) -> str | None:
-    """The credential-like MAINTAINX_* name a NAME token or a plain string key spells, if any."""
-    if token.type == tokenize.NAME:
-        name = token.string
-    elif token.type == tokenize.STRING:
-        name = _string(token) or ""
-    else:
-        return None
-    return name if _MAINTAINX_NAME.match(name) and is_key_like(name) else None
-
-
-def _assigned_value(
-    tokens: list[tokenize.TokenInfo], index: int, string_key: bool
-) -> tokenize.TokenInfo | None:
-    """The token that starts the value given to the name at ``index``."""
-    following = tokens[index + 1 : index + 3]
-    if not following:
-        return None
-    operator = following[0].string
-    if string_key:
-        # {"MAINTAINX_API_KEY": "..."}, environ["MAINTAINX_API_KEY"] = "...", getenv("...", "default")
-        if operator in (":", ","):
-            return following[1] if len(following) > 1 else None
-        if operator == "]" and len(following) > 1 and following[1].string == "=":
-            return tokens[index + 3] if index + 3 < len(tokens) else None
-        return None
-    if operator == "=":  # MAINTAINX_API_KEY = "...", also keyword arguments and attributes
-        return following[1] if len(following) > 1 else None
-    if operator == ":":  # MAINTAINX_API_KEY: str = "..." (the annotation ends at '=' on the same line)
-        for position in range(index + 2, len(tokens) - 1):
-            if tokens[position].start[0] != tokens[index].start[0]:
-                return None
-            if tokens[position].string == "=":
-                return tokens[position + 1]
-    return None
-
-
-def _string(token: tokenize.TokenInfo) -> str | None:
-    """The value of a plain string token (no f-string); None for anything else."""
-    if token.type != tokenize.STRING:
-        return None
-    try:
-        value = ast.literal_eval(token.string)
-    except (ValueError, SyntaxError):
-        return None
-    return value if isinstance(value, str) else None
