@@ -189,6 +189,95 @@ def test_django_urls_and_views_routed_elsewhere() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("path", "code", "expected"),
+    [
+        (  # a FastAPI dependency that verifies the signature: it takes the request, it is no route
+            "app/security.py",
+            """
+            from fastapi import HTTPException, Request
+
+            async def verify_maintainx_signature(request: Request) -> bytes:
+                body = await request.body()
+                if not request.headers.get("x-maintainx-webhook-body-signature"):
+                    raise HTTPException(401)
+                return body
+            """,
+            [],
+        ),
+        (  # a Django helper module: request-first functions that answer with no response
+            "hooks/utils.py",
+            """
+            import json
+
+            from django.http import HttpResponseForbidden
+
+            def verify_maintainx(request):
+                return bool(request.headers.get("x-maintainx-webhook-body-signature"))
+
+            def payload(request):
+                return json.loads(request.body)
+
+            def forbid_unsigned(request):
+                if not request.headers.get("x-maintainx-webhook-body-signature"):
+                    return HttpResponseForbidden()
+            """,
+            [],
+        ),
+        (  # a Django view outside views.py: it answers with a response on every path
+            "hooks/webhooks.py",
+            """
+            import json
+
+            from django.http import HttpResponse, JsonResponse
+
+            def maintainx(request):
+                try:
+                    event = json.loads(request.body)
+                except ValueError:
+                    return HttpResponse(status=400)
+                response = JsonResponse({"id": event["workOrderId"]})
+                return response
+            """,
+            [("django", None, None, "maintainx")],
+        ),
+        (  # views modules hold views, whatever they return; private helpers are not views
+            "hooks/views/maintainx.py",
+            """
+            from django.views.decorators.csrf import csrf_exempt
+
+            def receive(request): ...
+
+            def _client_ip(request):
+                return request.META["REMOTE_ADDR"]
+            """,
+            [("django", None, None, "receive")],
+        ),
+        (  # aiohttp handlers registered in main.py: they answer with web responses
+            "svc/handlers.py",
+            """
+            from aiohttp import web
+
+            async def receive(request: web.Request):
+                if not await request.read():
+                    raise web.HTTPBadRequest()
+                return web.json_response({})
+
+            async def status(request: web.Request) -> web.Response: ...
+
+            async def verify(request: web.Request) -> bytes:
+                return await request.read()
+            """,
+            [("aiohttp", None, None, "receive"), ("aiohttp", None, None, "status")],
+        ),
+    ],
+)
+def test_a_request_parameter_alone_makes_no_view(
+    path: str, code: str, expected: list[tuple[str, None, None, str]]
+) -> None:
+    assert routes(code, path) == expected
+
+
 def test_an_imported_router_counts_only_with_a_path_literal() -> None:
     assert routes(
         """

@@ -18,10 +18,14 @@ assignments (:mod:`mxlint.analysis.scopes`):
   add_post/add_route/add_view`` and ``web.get/post/route/view(...)``, Starlette ``Route(...)`` and
   ``add_route``, Django ``path()``/``re_path()``/``url()``;
 - views whose route is declared in another file (a Django ``views.py``, aiohttp handlers registered in
-  ``main.py``): functions whose first parameter is a request (annotated with a framework's request
-  type, or named ``request`` in a module importing Django, or under a Django/DRF view decorator) and
-  the verb methods of class-based views (Django ``View``/DRF ``APIView``, aiohttp ``web.View``,
-  Starlette ``HTTPEndpoint``, Flask ``MethodView``). Their path is unknown (``None``).
+  ``main.py``): the verb methods of class-based views (Django ``View``/DRF ``APIView``, aiohttp
+  ``web.View``, Starlette ``HTTPEndpoint``, Flask ``MethodView``), and module functions whose first
+  parameter is a request (annotated with a framework's request type, or named ``request`` in a module
+  importing Django) that no function of the file calls and that are views by more than taking the
+  request (a signature check or a body parser takes it too): under a Django/DRF view decorator, in a
+  views module (``views.py``, ``*_views.py``, a ``views/`` package; not ``_private``), or returning a
+  framework response on every path (``HttpResponse(...)``, ``web.json_response(...)``, ``render(...)``,
+  ``-> web.Response``). Their path is unknown (``None``).
 
 A path that is not a literal or a module constant is ``None``; ``methods`` is ``None`` when any method
 is accepted or the methods are not known.
@@ -31,8 +35,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -115,6 +120,15 @@ _JSON_LOADERS = frozenset(
     {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads"}
 )
 _MAX_DEPTH = 12
+# What a view answers with: the frameworks' response classes (``HttpResponse``, ``JsonResponse``,
+# ``web.Response``, ``JSONResponse``, aiohttp's ``web.HTTPNoContent``) and response shortcuts.
+_RESPONSE_NAME = re.compile(r"Response$|^HTTP[A-Z]|^Http[A-Z]")
+_RESPONSE_SHORTCUTS = frozenset(
+    {"render", "redirect", "render_to_response", "json_response", "jsonify", "make_response"}
+)
+# FastAPI parameters filled by a dependency of another module that, by their name or the dependency's,
+# are the request body: ``event: dict = Depends(verified_event)``, ``payload = Depends(webhook_payload)``.
+_DEPENDENCY_BODY = re.compile(r"(?i)(?:^|_)(?:event|payload|body|delivery)$")
 
 
 @dataclass(eq=False)
@@ -151,6 +165,7 @@ class _Code:
     assignments: list[tuple[cst.BaseExpression, cst.BaseExpression]] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
     names: list[cst.Name] = field(default_factory=list)
+    returns: list[cst.Return] = field(default_factory=list)
 
 
 def trigger(settings: Settings, *also: str) -> Words:
@@ -445,8 +460,6 @@ class WebRoutes:
     def _find_views(self) -> None:
         """Views routed elsewhere: request-first functions and class-based views of the file."""
         routed = {route.handler for route in self.routes if route.handler is not None}
-        # A function a handler of the file calls or depends on is a helper, not a view.
-        helpers = {helper for handler in routed for helper in self.code(handler)}
         for info in self.scopes.classes.values():
             bases = {self.qualified(base.value, info.outer) for base in info.node.bases}
             if bases & _VIEW_BASES:
@@ -455,6 +468,8 @@ class WebRoutes:
                     if method not in routed:
                         routed.add(method)
                         self.routes.append(Route(framework, method.node, None, frozenset({verb}), method))
+        # A function a handler of the file (a class-based view's too) calls or depends on is a helper.
+        helpers = {helper for handler in routed for helper in self.code(handler)}
         views = []
         for function in self.scopes.functions.values():
             if function in helpers or function.outer.kind != "module":
@@ -489,14 +504,54 @@ class WebRoutes:
         annotation = first.annotation.annotation if first.annotation else None
         kind = self.qualified(annotation, function.outer) if annotation is not None else None
         if kind in REQUEST_TYPES:
-            return FRAMEWORKS[kind.split(".")[0]], methods
-        if (
-            "django" in self.frameworks
-            and first.name.value == "request"
-            and (decorated or annotation is None)
-        ):
-            return "django", methods
+            framework = FRAMEWORKS[kind.split(".")[0]]
+        elif "django" in self.frameworks and first.name.value == "request" and (decorated or not annotation):
+            framework = "django"
+        else:
+            return None
+        # Taking the request is not enough: a signature check or a body parser takes it too. A view
+        # routed from another file is decorated as a view, lives in a views module (Django's
+        # ``urls.py`` routes ``views.receive``), or answers with a response on every path.
+        if decorated or self._in_views_module(function) or self._responds(function):
+            return framework, methods
         return None
+
+    def _in_views_module(self, function: FunctionInfo) -> bool:
+        path = PurePosixPath(self.context.relpath)
+        views = path.stem == "views" or path.stem.endswith("_views") or "views" in path.parent.parts
+        return views and not function.node.name.value.startswith("_")
+
+    def _responds(self, function: FunctionInfo, depth: int = 0) -> bool:
+        """Whether ``function`` returns a framework response on every path (``HttpResponse(...)``,
+        ``web.json_response(...)``, ``render(...)``, a name assigned one, a helper that responds), or
+        is annotated to (``-> web.Response``)."""
+        if function.node.returns is not None:
+            return self._response(function.node.returns.annotation, function.outer)
+        code = self.own_code(function)
+        if not code.returns or not _terminates(function.node.body):
+            return False
+        assigned: dict[str, list[cst.BaseExpression]] = {}
+        for target, value in code.assignments:
+            if isinstance(target, cst.Name):
+                assigned.setdefault(target.value, []).append(value)
+        for statement in code.returns:
+            value = _awaited(statement.value) if statement.value is not None else None
+            if isinstance(value, cst.Name) and len(assigned.get(value.value, ())) == 1:
+                value = _awaited(assigned[value.value][0])
+            if not isinstance(value, cst.Call):
+                return False
+            if self._response(value.func, function.scope):
+                continue
+            callee = self._callee(value.func, function) if isinstance(value.func, cst.Name) else None
+            if callee is None or depth >= 3 or not self._responds(callee, depth + 1):
+                return False
+        return True
+
+    def _response(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        name = self.qualified(node, scope) or ""
+        short = name.rsplit(".", 1)[-1]
+        framework = name.split(".")[0] in FRAMEWORKS
+        return framework and (_RESPONSE_NAME.search(short) is not None or short in _RESPONSE_SHORTCUTS)
 
     # --- handler code -------------------------------------------------------------------------
 
@@ -527,6 +582,8 @@ class WebRoutes:
                     code.strings.append(node.value)
                 elif isinstance(node, cst.Name):
                     code.names.append(node)
+                elif isinstance(node, cst.Return):
+                    code.returns.append(node)
         return self._code[function]
 
     def code(self, handler: FunctionInfo) -> list[FunctionInfo]:
@@ -709,6 +766,30 @@ def _unwrap(annotation: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return _unwrap(annotation.left)
     return annotation
+
+
+def _terminates(block: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
+    """Whether a block always ends in ``return`` or ``raise`` (it never falls off its end)."""
+    if isinstance(block, cst.SimpleStatementSuite):
+        return isinstance(block.body[-1], (cst.Return, cst.Raise))
+    statements = block.body if isinstance(block, cst.IndentedBlock) else block
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return isinstance(last.body[-1], (cst.Return, cst.Raise))
+    if isinstance(last, cst.If):
+        orelse = last.orelse
+        branch = orelse.body if isinstance(orelse, cst.Else) else [orelse] if orelse is not None else None
+        return _terminates(last.body) and branch is not None and _terminates(branch)
+    if isinstance(last, cst.With):
+        return _terminates(last.body)
+    if isinstance(last, cst.Try):
+        if last.finalbody is not None and _terminates(last.finalbody.body):
+            return True
+        main = _terminates(last.body) or (last.orelse is not None and _terminates(last.orelse.body))
+        return main and all(_terminates(handler.body) for handler in last.handlers)
+    return False
 
 
 def _nested(root: cst.CSTNode):  # type: ignore[no-untyped-def]
