@@ -537,6 +537,24 @@ DEDUPE = """
         ("if redis.set(f\"{event['workOrderId']}:{event['occurredAt']}\", 1, nx=True): handle(event)", False),
         ("if event['occurredAt'] in processed_keys: return ''", False),
         ("if mark_processed(event): handle(event)", False),
+        ("if not cache.add(f\"mx:{event['occurredAt']}\", 1, timeout=86400): return ''", False),
+        ("if cache.get(event['occurredAt']): return ''\n        cache.set(event['occurredAt'], 1)", False),
+        (
+            "try:\n            deliveries.insert_one({'_id': f\"{event['id']}:{event['occurredAt']}\"})"
+            "\n        except (DuplicateKeyError, ValueError):\n            return ''",
+            False,
+        ),
+        (
+            "try:\n            Delivery.objects.create(key=event['occurredAt'])"
+            "\n        except db.IntegrityError:\n            return ''",
+            False,
+        ),
+        ("cache.add(f\"mx:{event['occurredAt']}\", 1)\n        handle(event)", True),
+        (
+            "try:\n            Delivery.objects.create(key=event['occurredAt'])"
+            "\n        except ValueError:\n            return ''",
+            True,
+        ),
         ("if 'occurredAt' in event: handle(event)", True),
         ("if event['newStatus'] in ('DONE', 'CANCELED'): handle(event)", True),
         ("handle(event)", True),

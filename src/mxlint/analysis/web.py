@@ -166,6 +166,8 @@ class _Code:
     strings: list[str] = field(default_factory=list)
     names: list[cst.Name] = field(default_factory=list)
     returns: list[cst.Return] = field(default_factory=list)
+    handlers: list[cst.ExceptHandler] = field(default_factory=list)
+    discarded: set[cst.Call] = field(default_factory=set)  # calls whose value is thrown away
 
 
 def trigger(settings: Settings, *also: str) -> Words:
@@ -584,6 +586,10 @@ class WebRoutes:
                     code.names.append(node)
                 elif isinstance(node, cst.Return):
                     code.returns.append(node)
+                elif isinstance(node, cst.ExceptHandler):
+                    code.handlers.append(node)
+                elif isinstance(node, cst.Expr) and isinstance(_awaited(node.value), cst.Call):
+                    code.discarded.add(_awaited(node.value))  # type: ignore[arg-type]
         return self._code[function]
 
     def code(self, handler: FunctionInfo) -> list[FunctionInfo]:
@@ -627,7 +633,8 @@ class WebRoutes:
         return None
 
     def strings(self, functions: list[FunctionInfo]) -> Iterator[str]:
-        """String literals of the code, module constants it names, and FastAPI header parameter names."""
+        """String literals of the code, module constants it names (a string, or a call's string
+        arguments: ``RECORD = text("INSERT ...")``), and FastAPI header parameter names."""
         for function in functions:
             code = self.own_code(function)
             yield from code.strings
@@ -635,8 +642,19 @@ class WebRoutes:
                 value = self.string(name, function.scope)
                 if value is not None:
                     yield value
+                else:
+                    yield from self._call_constant(name, function.scope)
             for param in function.node.params.params:
                 yield param.name.value
+
+    def _call_constant(self, name: cst.Name, scope: Scope) -> Iterator[str]:
+        bindings = [b for b in scope.lookup(name.value) if b.kind != "declared"]
+        binding = bindings[0] if len(bindings) == 1 else None
+        if binding and binding.scope.kind == "module" and isinstance(binding.value, cst.Call):
+            for arg in binding.value.args:
+                value = self.string(arg.value, binding.scope)
+                if value is not None:
+                    yield value
 
     def body_reads(self, handler: FunctionInfo, route: Route | None = None) -> list[BodyRead]:
         """Request-body reads in the handler's code, in order: handler first, then its helpers."""
