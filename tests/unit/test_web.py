@@ -465,6 +465,27 @@ def test_configured_probe_paths_and_metrics_modules(tmp_path: Path) -> None:
     assert _lint(tmp_path, files, "MX406", WebSettings(metrics_modules=("acme.metrics",))) == []
 
 
+@pytest.mark.parametrize(
+    ("statement", "flagged"),
+    [
+        ("import acme.metrics", False),
+        ("import acme.metrics as m", False),
+        ("import acme.metrics.flask", False),
+        ("from acme import metrics", False),
+        ("from acme.metrics import instrument", False),
+        ("import acme", True),
+        ("import acme.metricsx", True),
+        ("import opentelemetry.metrics", False),
+        ("import opentelemetry.trace", True),
+    ],
+)
+def test_metrics_modules_match_every_import_form(tmp_path: Path, statement: str, flagged: bool) -> None:
+    app = f"{statement}\nfrom flask import Flask\n\napp = Flask(__name__)\napp.add_url_rule('/x', 'x', str)\n"
+    files = {"requirements.txt": "flask\n", "app.py": app}
+    found = _lint(tmp_path, files, "MX406", WebSettings(metrics_modules=("acme.metrics",)))
+    assert found == (["app.py:4"] if flagged else [])
+
+
 def test_project_rules_are_skipped_for_files_scope(tmp_path: Path) -> None:
     write_files(
         tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n@app.get('/x')\ndef x(): ...\n"}
