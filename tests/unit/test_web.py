@@ -43,7 +43,7 @@ def reads(code: str) -> list[tuple[str, str]]:
     for route in web.routes:
         if route.handler is not None:
             for read in web.body_reads(route.handler, route):
-                found.append((read.kind, context.module.code_for_node(read.node).strip(", ")))
+                found.append((read.kind, context.module.code_for_node(read.node).strip(", \n")))
     return found
 
 
@@ -343,6 +343,95 @@ def test_body_reads_per_framework() -> None:
         ("model", "order: Order"),
         ("raw", "request.body()"),
     ]
+
+
+def test_fastapi_dependencies_are_not_body_parameters_unless_named_so() -> None:
+    assert reads(
+        """
+        from typing import Annotated
+
+        from fastapi import Depends, FastAPI, Query
+
+        from app.db import get_db
+        from app.security import verified_event, webhook_payload
+
+        app = FastAPI()
+
+        def local_body() -> dict: ...
+
+        @app.post("/a")
+        async def a(
+            *,
+            event: dict = Depends(verified_event),
+            data: Annotated[dict, Depends(webhook_payload)],
+            db: dict = Depends(get_db),
+            user: Annotated[dict, Depends(get_db)],
+            tags: Annotated[dict, Query()],
+            body: dict = Depends(local_body),
+        ):
+            return {}
+        """
+    ) == [
+        ("dependency", "event: dict = Depends(verified_event)"),
+        ("dependency", "data: Annotated[dict, Depends(webhook_payload)]"),
+    ]
+
+
+def test_a_body_from_an_imported_dependency_makes_a_delegated_webhook() -> None:
+    code = """
+        from typing import Annotated
+
+        from fastapi import Depends, FastAPI
+
+        from app.db import get_db
+        from app.security import verified_event
+
+        app = FastAPI()
+
+        @app.post("/webhooks/maintainx")
+        async def maintainx_webhook(event: dict = Depends(verified_event)):
+            return {}
+
+        @app.post("/maintainx/events")
+        async def annotated(event: Annotated[dict, Depends(verified_event)]):
+            return {}
+
+        @app.post("/maintainx/resync")
+        async def resync(db=Depends(get_db)):
+            return {}
+        """
+    web: WebRoutes = analyse(code).analysis(WebRoutes)
+    hooks = web.webhooks()
+    assert [(hook.handler.node.name.value, hook.delegated) for hook in hooks] == [
+        ("maintainx_webhook", True),
+        ("annotated", True),
+    ]
+
+
+def test_configured_functions_count_as_fastapi_dependencies(tmp_path: Path) -> None:
+    code = """
+        from fastapi import Depends, FastAPI, Request
+
+        from app.security import verify_maintainx_signature
+        from app.store import reject_redeliveries
+
+        app = FastAPI()
+
+        @app.post(
+            "/webhooks/maintainx",
+            dependencies=[Depends(verify_maintainx_signature), Depends(reject_redeliveries)],
+        )
+        async def maintainx_webhook(request: Request):
+            return await request.json()
+        """
+    files = {"app/main.py": code}
+    assert _lint(tmp_path, files, "MX303", WebSettings()) == ["app/main.py:13"]
+    assert (
+        _lint(tmp_path, files, "MX303", WebSettings(signature_verifiers=("verify_maintainx_signature",)))
+        == []
+    )
+    assert _lint(tmp_path, files, "MX302", WebSettings()) == ["app/main.py:13"]
+    assert _lint(tmp_path, files, "MX302", WebSettings(dedupe_functions=("reject_redeliveries",))) == []
 
 
 def test_webhooks_are_identified_by_header_path_name_or_configuration() -> None:

@@ -6,6 +6,8 @@ methods, and what the handlers read from the request.
         route.framework, route.path, route.methods, route.handler, route.node
     web.code(handler)                 # the handler and the functions of this file it calls
     web.body_reads(handler)           # request-body reads in that code (json, raw, form, body params)
+    web.dependencies(function)        # the functions it hands to FastAPI's Depends()/Security()
+    web.uses(function, configured)    # whether it calls or depends on a configured function
 
 Routes are found where they are declared, with names resolved through the file's imports and
 assignments (:mod:`mxlint.analysis.scopes`):
@@ -129,6 +131,7 @@ _RESPONSE_SHORTCUTS = frozenset(
 # FastAPI parameters filled by a dependency of another module that, by their name or the dependency's,
 # are the request body: ``event: dict = Depends(verified_event)``, ``payload = Depends(webhook_payload)``.
 _DEPENDENCY_BODY = re.compile(r"(?i)(?:^|_)(?:event|payload|body|delivery)$")
+_DEPENDS = frozenset({"Depends", "Security"})
 
 
 @dataclass(eq=False)
@@ -147,8 +150,9 @@ class Route:
 @dataclass(frozen=True, eq=False)
 class BodyRead:
     """A read of the request body: ``kind`` is "json" (parsed JSON or an unvalidated dict body
-    parameter), "raw" (bytes or text), "form", or "model" (a FastAPI body parameter typed with a
-    model, already validated)."""
+    parameter), "raw" (bytes or text), "form", "model" (a FastAPI body parameter typed with a model,
+    already validated), or "dependency" (a FastAPI parameter that a dependency of another module fills
+    with the body: ``event: dict = Depends(verified_event)``; what it does is not seen)."""
 
     node: cst.CSTNode
     kind: str
@@ -199,6 +203,12 @@ class Webhook:
     code: list[FunctionInfo]
     reads: list[BodyRead]
 
+    @property
+    def delegated(self) -> bool:
+        """The body arrives through a FastAPI dependency of another module (``event: dict =
+        Depends(verified_event)``), where the signature is likely verified, out of sight."""
+        return any(read.kind == "dependency" for read in self.reads)
+
 
 _SIGNATURE_HEADER = re.compile(r"(?i)x[-_]maintainx[-_]webhook")
 
@@ -228,8 +238,9 @@ class WebRoutes:
 
         MaintainX delivers by POST, so the route must accept POST, and then one of: its code reads an
         ``x-maintainx-webhook-*-signature`` header; its path matches ``[tool.mxlint.web]
-        webhook-paths``; or it reads the request body and its path or function name contains
-        ``maintainx``, or contains ``hook`` in a file that mentions MaintainX.
+        webhook-paths``; or it reads the request body (a FastAPI dependency of another module that
+        is named like the body counts) and its path or function name contains ``maintainx``, or
+        contains ``hook`` in a file that mentions MaintainX.
         """
         found: list[Webhook] = []
         seen: set[FunctionInfo] = set()
@@ -561,11 +572,12 @@ class WebRoutes:
         if function not in self._code:
             code = self._code[function] = _Code()
             prune = _nested(function.node)
-            # The body, and parameter defaults and decorators: FastAPI's Depends(verify_signature),
-            # a @verify_signature decorator of the file.
+            # The body, and parameter defaults, ``Annotated`` metadata and decorators: FastAPI's
+            # Depends(verify_signature), a @verify_signature decorator of the file.
             roots: list[cst.CSTNode] = [function.node.body, *(d.decorator for d in function.node.decorators)]
-            params = function.node.params
-            roots += [p.default for p in (*params.params, *params.kwonly_params) if p.default is not None]
+            params = (*function.node.params.params, *function.node.params.kwonly_params)
+            roots += [p.default for p in params if p.default is not None]
+            roots += [meta for p in params for meta in _annotated(p)]
             for node in (node for root in roots for node in syntax.walk(root, prune)):
                 if isinstance(node, cst.Call):
                     code.calls.append(node)
@@ -732,11 +744,18 @@ class WebRoutes:
         """FastAPI parameters that are the request body: dict-typed ones (unvalidated) or models."""
         for param in (*function.node.params.params, *function.node.params.kwonly_params):
             default = param.default
+            # What FastAPI fills the parameter from: its default, or a call in ``Annotated[...]``.
+            calls = [meta for meta in _annotated(param) if isinstance(meta, cst.Call)]
+            marker = default if default is not None else calls[0] if calls else None
             default_name = (
-                self.qualified(default.func, function.outer) or "" if isinstance(default, cst.Call) else ""
+                self.qualified(marker.func, function.outer) or "" if isinstance(marker, cst.Call) else ""
             ).rsplit(".", 1)[-1]
-            if default is not None and default_name != "Body":
-                continue  # Query(), Header(), Depends(), a plain default: not the body
+            if default_name in _DEPENDS and isinstance(marker, cst.Call):
+                if self._delegated(param, marker, function):
+                    yield BodyRead(param, "dependency", function)
+                continue
+            if marker is not None and default_name != "Body":
+                continue  # Query(), Header(), a plain default: not the body
             annotation = _unwrap(param.annotation.annotation) if param.annotation else None
             if annotation is None:
                 if default_name == "Body":
@@ -751,6 +770,50 @@ class WebRoutes:
                 continue
             elif name[:1].isupper() or default_name == "Body":
                 yield BodyRead(param, "model", function)
+
+    def _delegated(self, param: cst.Param, depends: cst.Call, function: FunctionInfo) -> bool:
+        """Whether ``param = Depends(f)`` is the request body read by ``f`` of another module: the
+        parameter or ``f`` is named like the body (``event``, ``payload``, ``verified_body``). A
+        dependency of this file is followed instead (:meth:`code`)."""
+        args = _positional(depends)
+        target = args[0] if args else _kw(depends, "dependency")
+        if target is None or (isinstance(target, cst.Name) and self._callee(target, function)):
+            return False
+        name = (dotted(target) or "").rsplit(".", 1)[-1]
+        return any(_DEPENDENCY_BODY.search(text) for text in (param.name.value, name))
+
+    def dependencies(self, function: FunctionInfo) -> Iterator[str]:
+        """Names of the functions ``function`` hands to FastAPI: ``Depends(verify)`` in a parameter
+        default, ``Annotated`` metadata or ``dependencies=[...]``; ``Security(verify)``."""
+        for call in self.own_code(function).calls:
+            if (self.qualified(call.func, function.scope) or "").rsplit(".", 1)[-1] in _DEPENDS:
+                args = _positional(call)
+                target = args[0] if args else _kw(call, "dependency")
+                name = (
+                    self.qualified(target, function.scope) or dotted(target) if target is not None else None
+                )
+                if name:
+                    yield name
+
+    def uses(self, function: FunctionInfo, functions: tuple[str, ...]) -> bool:
+        """Whether ``function`` calls one of the configured ``functions`` or depends on one."""
+        if not functions:
+            return False
+        calls = (
+            self.qualified(call.func, function.scope) or dotted(call.func) or ""
+            for call in self.own_code(function).calls
+        )
+        return any(configured(name, functions) for name in (*calls, *self.dependencies(function)))
+
+
+def _annotated(param: cst.Param) -> list[cst.BaseExpression]:
+    """The metadata of an ``Annotated[T, Depends(f)]`` parameter annotation (``[Depends(f)]``)."""
+    annotation = param.annotation.annotation if param.annotation else None
+    if isinstance(annotation, cst.Subscript) and (dotted(annotation.value) or "").endswith("Annotated"):
+        return [
+            element.slice.value for element in annotation.slice[1:] if isinstance(element.slice, cst.Index)
+        ]
+    return []
 
 
 def _is_request(node: cst.BaseExpression, requests: set[str], function: FunctionInfo, web: WebRoutes) -> bool:

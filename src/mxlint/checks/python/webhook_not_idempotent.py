@@ -9,7 +9,7 @@ import libcst as cst
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.triggers import Trigger
-from mxlint.analysis.web import Webhook, WebRoutes, configured, webhook_trigger
+from mxlint.analysis.web import Webhook, WebRoutes, webhook_trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -78,13 +78,17 @@ def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) 
             return True
     key = store = False
     for function in webhook.code:
+        if web.uses(function, functions):
+            return True
+        if any(_DEDUPE_NAME.search(name.rsplit(".", 1)[-1]) for name in web.dependencies(function)):
+            return True  # dependencies=[Depends(reject_duplicates)]
         code = web.own_code(function)
         gets: set[str] = set()
         sets: set[str] = set()
         for call in code.calls:
             name = web.qualified(call.func, function.scope) or dotted(call.func) or ""
             short = call.func.attr.value if isinstance(call.func, cst.Attribute) else name.rsplit(".", 1)[-1]
-            if _DEDUPE_NAME.search(short) or (functions and configured(name, functions)):
+            if _DEDUPE_NAME.search(short):
                 return True
             key = key or name.startswith("hashlib.")  # a body hash: hashlib.sha256(body).hexdigest()
             nx = short == "set" and keyword(call, "nx") is not None
