@@ -43,7 +43,7 @@ def reads(code: str) -> list[tuple[str, str]]:
     for route in web.routes:
         if route.handler is not None:
             for read in web.body_reads(route.handler, route):
-                found.append((read.kind, context.module.code_for_node(read.node).strip(", ")))
+                found.append((read.kind, context.module.code_for_node(read.node).strip(", \n")))
     return found
 
 
@@ -189,6 +189,95 @@ def test_django_urls_and_views_routed_elsewhere() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("path", "code", "expected"),
+    [
+        (  # a FastAPI dependency that verifies the signature: it takes the request, it is no route
+            "app/security.py",
+            """
+            from fastapi import HTTPException, Request
+
+            async def verify_maintainx_signature(request: Request) -> bytes:
+                body = await request.body()
+                if not request.headers.get("x-maintainx-webhook-body-signature"):
+                    raise HTTPException(401)
+                return body
+            """,
+            [],
+        ),
+        (  # a Django helper module: request-first functions that answer with no response
+            "hooks/utils.py",
+            """
+            import json
+
+            from django.http import HttpResponseForbidden
+
+            def verify_maintainx(request):
+                return bool(request.headers.get("x-maintainx-webhook-body-signature"))
+
+            def payload(request):
+                return json.loads(request.body)
+
+            def forbid_unsigned(request):
+                if not request.headers.get("x-maintainx-webhook-body-signature"):
+                    return HttpResponseForbidden()
+            """,
+            [],
+        ),
+        (  # a Django view outside views.py: it answers with a response on every path
+            "hooks/webhooks.py",
+            """
+            import json
+
+            from django.http import HttpResponse, JsonResponse
+
+            def maintainx(request):
+                try:
+                    event = json.loads(request.body)
+                except ValueError:
+                    return HttpResponse(status=400)
+                response = JsonResponse({"id": event["workOrderId"]})
+                return response
+            """,
+            [("django", None, None, "maintainx")],
+        ),
+        (  # views modules hold views, whatever they return; private helpers are not views
+            "hooks/views/maintainx.py",
+            """
+            from django.views.decorators.csrf import csrf_exempt
+
+            def receive(request): ...
+
+            def _client_ip(request):
+                return request.META["REMOTE_ADDR"]
+            """,
+            [("django", None, None, "receive")],
+        ),
+        (  # aiohttp handlers registered in main.py: they answer with web responses
+            "svc/handlers.py",
+            """
+            from aiohttp import web
+
+            async def receive(request: web.Request):
+                if not await request.read():
+                    raise web.HTTPBadRequest()
+                return web.json_response({})
+
+            async def status(request: web.Request) -> web.Response: ...
+
+            async def verify(request: web.Request) -> bytes:
+                return await request.read()
+            """,
+            [("aiohttp", None, None, "receive"), ("aiohttp", None, None, "status")],
+        ),
+    ],
+)
+def test_a_request_parameter_alone_makes_no_view(
+    path: str, code: str, expected: list[tuple[str, None, None, str]]
+) -> None:
+    assert routes(code, path) == expected
+
+
 def test_an_imported_router_counts_only_with_a_path_literal() -> None:
     assert routes(
         """
@@ -254,6 +343,95 @@ def test_body_reads_per_framework() -> None:
         ("model", "order: Order"),
         ("raw", "request.body()"),
     ]
+
+
+def test_fastapi_dependencies_are_not_body_parameters_unless_named_so() -> None:
+    assert reads(
+        """
+        from typing import Annotated
+
+        from fastapi import Depends, FastAPI, Query
+
+        from app.db import get_db
+        from app.security import verified_event, webhook_payload
+
+        app = FastAPI()
+
+        def local_body() -> dict: ...
+
+        @app.post("/a")
+        async def a(
+            *,
+            event: dict = Depends(verified_event),
+            data: Annotated[dict, Depends(webhook_payload)],
+            db: dict = Depends(get_db),
+            user: Annotated[dict, Depends(get_db)],
+            tags: Annotated[dict, Query()],
+            body: dict = Depends(local_body),
+        ):
+            return {}
+        """
+    ) == [
+        ("dependency", "event: dict = Depends(verified_event)"),
+        ("dependency", "data: Annotated[dict, Depends(webhook_payload)]"),
+    ]
+
+
+def test_a_body_from_an_imported_dependency_makes_a_delegated_webhook() -> None:
+    code = """
+        from typing import Annotated
+
+        from fastapi import Depends, FastAPI
+
+        from app.db import get_db
+        from app.security import verified_event
+
+        app = FastAPI()
+
+        @app.post("/webhooks/maintainx")
+        async def maintainx_webhook(event: dict = Depends(verified_event)):
+            return {}
+
+        @app.post("/maintainx/events")
+        async def annotated(event: Annotated[dict, Depends(verified_event)]):
+            return {}
+
+        @app.post("/maintainx/resync")
+        async def resync(db=Depends(get_db)):
+            return {}
+        """
+    web: WebRoutes = analyse(code).analysis(WebRoutes)
+    hooks = web.webhooks()
+    assert [(hook.handler.node.name.value, hook.delegated) for hook in hooks] == [
+        ("maintainx_webhook", True),
+        ("annotated", True),
+    ]
+
+
+def test_configured_functions_count_as_fastapi_dependencies(tmp_path: Path) -> None:
+    code = """
+        from fastapi import Depends, FastAPI, Request
+
+        from app.security import verify_maintainx_signature
+        from app.store import reject_redeliveries
+
+        app = FastAPI()
+
+        @app.post(
+            "/webhooks/maintainx",
+            dependencies=[Depends(verify_maintainx_signature), Depends(reject_redeliveries)],
+        )
+        async def maintainx_webhook(request: Request):
+            return await request.json()
+        """
+    files = {"app/main.py": code}
+    assert _lint(tmp_path, files, "MX303", WebSettings()) == ["app/main.py:13"]
+    assert (
+        _lint(tmp_path, files, "MX303", WebSettings(signature_verifiers=("verify_maintainx_signature",)))
+        == []
+    )
+    assert _lint(tmp_path, files, "MX302", WebSettings()) == ["app/main.py:13"]
+    assert _lint(tmp_path, files, "MX302", WebSettings(dedupe_functions=("reject_redeliveries",))) == []
 
 
 def test_webhooks_are_identified_by_header_path_name_or_configuration() -> None:
@@ -376,6 +554,27 @@ def test_configured_probe_paths_and_metrics_modules(tmp_path: Path) -> None:
     assert _lint(tmp_path, files, "MX406", WebSettings(metrics_modules=("acme.metrics",))) == []
 
 
+@pytest.mark.parametrize(
+    ("statement", "flagged"),
+    [
+        ("import acme.metrics", False),
+        ("import acme.metrics as m", False),
+        ("import acme.metrics.flask", False),
+        ("from acme import metrics", False),
+        ("from acme.metrics import instrument", False),
+        ("import acme", True),
+        ("import acme.metricsx", True),
+        ("import opentelemetry.metrics", False),
+        ("import opentelemetry.trace", True),
+    ],
+)
+def test_metrics_modules_match_every_import_form(tmp_path: Path, statement: str, flagged: bool) -> None:
+    app = f"{statement}\nfrom flask import Flask\n\napp = Flask(__name__)\napp.add_url_rule('/x', 'x', str)\n"
+    files = {"requirements.txt": "flask\n", "app.py": app}
+    found = _lint(tmp_path, files, "MX406", WebSettings(metrics_modules=("acme.metrics",)))
+    assert found == (["app.py:4"] if flagged else [])
+
+
 def test_project_rules_are_skipped_for_files_scope(tmp_path: Path) -> None:
     write_files(
         tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n@app.get('/x')\ndef x(): ...\n"}
@@ -448,6 +647,24 @@ DEDUPE = """
         ("if redis.set(f\"{event['workOrderId']}:{event['occurredAt']}\", 1, nx=True): handle(event)", False),
         ("if event['occurredAt'] in processed_keys: return ''", False),
         ("if mark_processed(event): handle(event)", False),
+        ("if not cache.add(f\"mx:{event['occurredAt']}\", 1, timeout=86400): return ''", False),
+        ("if cache.get(event['occurredAt']): return ''\n        cache.set(event['occurredAt'], 1)", False),
+        (
+            "try:\n            deliveries.insert_one({'_id': f\"{event['id']}:{event['occurredAt']}\"})"
+            "\n        except (DuplicateKeyError, ValueError):\n            return ''",
+            False,
+        ),
+        (
+            "try:\n            Delivery.objects.create(key=event['occurredAt'])"
+            "\n        except db.IntegrityError:\n            return ''",
+            False,
+        ),
+        ("cache.add(f\"mx:{event['occurredAt']}\", 1)\n        handle(event)", True),
+        (
+            "try:\n            Delivery.objects.create(key=event['occurredAt'])"
+            "\n        except ValueError:\n            return ''",
+            True,
+        ),
         ("if 'occurredAt' in event: handle(event)", True),
         ("if event['newStatus'] in ('DONE', 'CANCELED'): handle(event)", True),
         ("handle(event)", True),

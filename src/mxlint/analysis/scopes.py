@@ -64,6 +64,14 @@ class Binding:
         prefix = "." * level + module
         return prefix if name is None else f"{prefix}.{name}" if module else prefix + name
 
+    @property
+    def spelled(self) -> str | None:
+        """The dotted name the import statement names: ``a.b`` for ``import a.b``, which binds ``a``
+        (``qualified`` is then ``a``); otherwise ``qualified``."""
+        if self.imported is not None and self.imported[2] is None and isinstance(self.node, cst.ImportAlias):
+            return dotted(self.node.name) or self.qualified
+        return self.qualified
+
 
 class Scope:
     __slots__ = ("bindings", "cls", "globals", "kind", "module", "node", "nonlocals", "parent")

@@ -6,6 +6,8 @@ methods, and what the handlers read from the request.
         route.framework, route.path, route.methods, route.handler, route.node
     web.code(handler)                 # the handler and the functions of this file it calls
     web.body_reads(handler)           # request-body reads in that code (json, raw, form, body params)
+    web.dependencies(function)        # the functions it hands to FastAPI's Depends()/Security()
+    web.uses(function, configured)    # whether it calls or depends on a configured function
 
 Routes are found where they are declared, with names resolved through the file's imports and
 assignments (:mod:`mxlint.analysis.scopes`):
@@ -18,10 +20,14 @@ assignments (:mod:`mxlint.analysis.scopes`):
   add_post/add_route/add_view`` and ``web.get/post/route/view(...)``, Starlette ``Route(...)`` and
   ``add_route``, Django ``path()``/``re_path()``/``url()``;
 - views whose route is declared in another file (a Django ``views.py``, aiohttp handlers registered in
-  ``main.py``): functions whose first parameter is a request (annotated with a framework's request
-  type, or named ``request`` in a module importing Django, or under a Django/DRF view decorator) and
-  the verb methods of class-based views (Django ``View``/DRF ``APIView``, aiohttp ``web.View``,
-  Starlette ``HTTPEndpoint``, Flask ``MethodView``). Their path is unknown (``None``).
+  ``main.py``): the verb methods of class-based views (Django ``View``/DRF ``APIView``, aiohttp
+  ``web.View``, Starlette ``HTTPEndpoint``, Flask ``MethodView``), and module functions whose first
+  parameter is a request (annotated with a framework's request type, or named ``request`` in a module
+  importing Django) that no function of the file calls and that are views by more than taking the
+  request (a signature check or a body parser takes it too): under a Django/DRF view decorator, in a
+  views module (``views.py``, ``*_views.py``, a ``views/`` package; not ``_private``), or returning a
+  framework response on every path (``HttpResponse(...)``, ``web.json_response(...)``, ``render(...)``,
+  ``-> web.Response``). Their path is unknown (``None``).
 
 A path that is not a literal or a module constant is ``None``; ``methods`` is ``None`` when any method
 is accepted or the methods are not known.
@@ -31,8 +37,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -115,6 +122,16 @@ _JSON_LOADERS = frozenset(
     {"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads"}
 )
 _MAX_DEPTH = 12
+# What a view answers with: the frameworks' response classes (``HttpResponse``, ``JsonResponse``,
+# ``web.Response``, ``JSONResponse``, aiohttp's ``web.HTTPNoContent``) and response shortcuts.
+_RESPONSE_NAME = re.compile(r"Response$|^HTTP[A-Z]|^Http[A-Z]")
+_RESPONSE_SHORTCUTS = frozenset(
+    {"render", "redirect", "render_to_response", "json_response", "jsonify", "make_response"}
+)
+# FastAPI parameters filled by a dependency of another module that, by their name or the dependency's,
+# are the request body: ``event: dict = Depends(verified_event)``, ``payload = Depends(webhook_payload)``.
+_DEPENDENCY_BODY = re.compile(r"(?i)(?:^|_)(?:event|payload|body|delivery)$")
+_DEPENDS = frozenset({"Depends", "Security"})
 
 
 @dataclass(eq=False)
@@ -133,8 +150,9 @@ class Route:
 @dataclass(frozen=True, eq=False)
 class BodyRead:
     """A read of the request body: ``kind`` is "json" (parsed JSON or an unvalidated dict body
-    parameter), "raw" (bytes or text), "form", or "model" (a FastAPI body parameter typed with a
-    model, already validated)."""
+    parameter), "raw" (bytes or text), "form", "model" (a FastAPI body parameter typed with a model,
+    already validated), or "dependency" (a FastAPI parameter that a dependency of another module fills
+    with the body: ``event: dict = Depends(verified_event)``; what it does is not seen)."""
 
     node: cst.CSTNode
     kind: str
@@ -151,6 +169,9 @@ class _Code:
     assignments: list[tuple[cst.BaseExpression, cst.BaseExpression]] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
     names: list[cst.Name] = field(default_factory=list)
+    returns: list[cst.Return] = field(default_factory=list)
+    handlers: list[cst.ExceptHandler] = field(default_factory=list)
+    discarded: set[cst.Call] = field(default_factory=set)  # calls whose value is thrown away
 
 
 def trigger(settings: Settings, *also: str) -> Words:
@@ -182,6 +203,12 @@ class Webhook:
     code: list[FunctionInfo]
     reads: list[BodyRead]
 
+    @property
+    def delegated(self) -> bool:
+        """The body arrives through a FastAPI dependency of another module (``event: dict =
+        Depends(verified_event)``), where the signature is likely verified, out of sight."""
+        return any(read.kind == "dependency" for read in self.reads)
+
 
 _SIGNATURE_HEADER = re.compile(r"(?i)x[-_]maintainx[-_]webhook")
 
@@ -211,8 +238,9 @@ class WebRoutes:
 
         MaintainX delivers by POST, so the route must accept POST, and then one of: its code reads an
         ``x-maintainx-webhook-*-signature`` header; its path matches ``[tool.mxlint.web]
-        webhook-paths``; or it reads the request body and its path or function name contains
-        ``maintainx``, or contains ``hook`` in a file that mentions MaintainX.
+        webhook-paths``; or it reads the request body (a FastAPI dependency of another module that
+        is named like the body counts) and its path or function name contains ``maintainx``, or
+        contains ``hook`` in a file that mentions MaintainX.
         """
         found: list[Webhook] = []
         seen: set[FunctionInfo] = set()
@@ -445,8 +473,6 @@ class WebRoutes:
     def _find_views(self) -> None:
         """Views routed elsewhere: request-first functions and class-based views of the file."""
         routed = {route.handler for route in self.routes if route.handler is not None}
-        # A function a handler of the file calls or depends on is a helper, not a view.
-        helpers = {helper for handler in routed for helper in self.code(handler)}
         for info in self.scopes.classes.values():
             bases = {self.qualified(base.value, info.outer) for base in info.node.bases}
             if bases & _VIEW_BASES:
@@ -455,6 +481,8 @@ class WebRoutes:
                     if method not in routed:
                         routed.add(method)
                         self.routes.append(Route(framework, method.node, None, frozenset({verb}), method))
+        # A function a handler of the file (a class-based view's too) calls or depends on is a helper.
+        helpers = {helper for handler in routed for helper in self.code(handler)}
         views = []
         for function in self.scopes.functions.values():
             if function in helpers or function.outer.kind != "module":
@@ -489,14 +517,54 @@ class WebRoutes:
         annotation = first.annotation.annotation if first.annotation else None
         kind = self.qualified(annotation, function.outer) if annotation is not None else None
         if kind in REQUEST_TYPES:
-            return FRAMEWORKS[kind.split(".")[0]], methods
-        if (
-            "django" in self.frameworks
-            and first.name.value == "request"
-            and (decorated or annotation is None)
-        ):
-            return "django", methods
+            framework = FRAMEWORKS[kind.split(".")[0]]
+        elif "django" in self.frameworks and first.name.value == "request" and (decorated or not annotation):
+            framework = "django"
+        else:
+            return None
+        # Taking the request is not enough: a signature check or a body parser takes it too. A view
+        # routed from another file is decorated as a view, lives in a views module (Django's
+        # ``urls.py`` routes ``views.receive``), or answers with a response on every path.
+        if decorated or self._in_views_module(function) or self._responds(function):
+            return framework, methods
         return None
+
+    def _in_views_module(self, function: FunctionInfo) -> bool:
+        path = PurePosixPath(self.context.relpath)
+        views = path.stem == "views" or path.stem.endswith("_views") or "views" in path.parent.parts
+        return views and not function.node.name.value.startswith("_")
+
+    def _responds(self, function: FunctionInfo, depth: int = 0) -> bool:
+        """Whether ``function`` returns a framework response on every path (``HttpResponse(...)``,
+        ``web.json_response(...)``, ``render(...)``, a name assigned one, a helper that responds), or
+        is annotated to (``-> web.Response``)."""
+        if function.node.returns is not None:
+            return self._response(function.node.returns.annotation, function.outer)
+        code = self.own_code(function)
+        if not code.returns or not _terminates(function.node.body):
+            return False
+        assigned: dict[str, list[cst.BaseExpression]] = {}
+        for target, value in code.assignments:
+            if isinstance(target, cst.Name):
+                assigned.setdefault(target.value, []).append(value)
+        for statement in code.returns:
+            value = _awaited(statement.value) if statement.value is not None else None
+            if isinstance(value, cst.Name) and len(assigned.get(value.value, ())) == 1:
+                value = _awaited(assigned[value.value][0])
+            if not isinstance(value, cst.Call):
+                return False
+            if self._response(value.func, function.scope):
+                continue
+            callee = self._callee(value.func, function) if isinstance(value.func, cst.Name) else None
+            if callee is None or depth >= 3 or not self._responds(callee, depth + 1):
+                return False
+        return True
+
+    def _response(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        name = self.qualified(node, scope) or ""
+        short = name.rsplit(".", 1)[-1]
+        framework = name.split(".")[0] in FRAMEWORKS
+        return framework and (_RESPONSE_NAME.search(short) is not None or short in _RESPONSE_SHORTCUTS)
 
     # --- handler code -------------------------------------------------------------------------
 
@@ -504,11 +572,12 @@ class WebRoutes:
         if function not in self._code:
             code = self._code[function] = _Code()
             prune = _nested(function.node)
-            # The body, and parameter defaults and decorators: FastAPI's Depends(verify_signature),
-            # a @verify_signature decorator of the file.
+            # The body, and parameter defaults, ``Annotated`` metadata and decorators: FastAPI's
+            # Depends(verify_signature), a @verify_signature decorator of the file.
             roots: list[cst.CSTNode] = [function.node.body, *(d.decorator for d in function.node.decorators)]
-            params = function.node.params
-            roots += [p.default for p in (*params.params, *params.kwonly_params) if p.default is not None]
+            params = (*function.node.params.params, *function.node.params.kwonly_params)
+            roots += [p.default for p in params if p.default is not None]
+            roots += [meta for p in params for meta in _annotated(p)]
             for node in (node for root in roots for node in syntax.walk(root, prune)):
                 if isinstance(node, cst.Call):
                     code.calls.append(node)
@@ -527,6 +596,12 @@ class WebRoutes:
                     code.strings.append(node.value)
                 elif isinstance(node, cst.Name):
                     code.names.append(node)
+                elif isinstance(node, cst.Return):
+                    code.returns.append(node)
+                elif isinstance(node, cst.ExceptHandler):
+                    code.handlers.append(node)
+                elif isinstance(node, cst.Expr) and isinstance(_awaited(node.value), cst.Call):
+                    code.discarded.add(_awaited(node.value))  # type: ignore[arg-type]
         return self._code[function]
 
     def code(self, handler: FunctionInfo) -> list[FunctionInfo]:
@@ -570,7 +645,8 @@ class WebRoutes:
         return None
 
     def strings(self, functions: list[FunctionInfo]) -> Iterator[str]:
-        """String literals of the code, module constants it names, and FastAPI header parameter names."""
+        """String literals of the code, module constants it names (a string, or a call's string
+        arguments: ``RECORD = text("INSERT ...")``), and FastAPI header parameter names."""
         for function in functions:
             code = self.own_code(function)
             yield from code.strings
@@ -578,8 +654,19 @@ class WebRoutes:
                 value = self.string(name, function.scope)
                 if value is not None:
                     yield value
+                else:
+                    yield from self._call_constant(name, function.scope)
             for param in function.node.params.params:
                 yield param.name.value
+
+    def _call_constant(self, name: cst.Name, scope: Scope) -> Iterator[str]:
+        bindings = [b for b in scope.lookup(name.value) if b.kind != "declared"]
+        binding = bindings[0] if len(bindings) == 1 else None
+        if binding and binding.scope.kind == "module" and isinstance(binding.value, cst.Call):
+            for arg in binding.value.args:
+                value = self.string(arg.value, binding.scope)
+                if value is not None:
+                    yield value
 
     def body_reads(self, handler: FunctionInfo, route: Route | None = None) -> list[BodyRead]:
         """Request-body reads in the handler's code, in order: handler first, then its helpers."""
@@ -657,11 +744,18 @@ class WebRoutes:
         """FastAPI parameters that are the request body: dict-typed ones (unvalidated) or models."""
         for param in (*function.node.params.params, *function.node.params.kwonly_params):
             default = param.default
+            # What FastAPI fills the parameter from: its default, or a call in ``Annotated[...]``.
+            calls = [meta for meta in _annotated(param) if isinstance(meta, cst.Call)]
+            marker = default if default is not None else calls[0] if calls else None
             default_name = (
-                self.qualified(default.func, function.outer) or "" if isinstance(default, cst.Call) else ""
+                self.qualified(marker.func, function.outer) or "" if isinstance(marker, cst.Call) else ""
             ).rsplit(".", 1)[-1]
-            if default is not None and default_name != "Body":
-                continue  # Query(), Header(), Depends(), a plain default: not the body
+            if default_name in _DEPENDS and isinstance(marker, cst.Call):
+                if self._delegated(param, marker, function):
+                    yield BodyRead(param, "dependency", function)
+                continue
+            if marker is not None and default_name != "Body":
+                continue  # Query(), Header(), a plain default: not the body
             annotation = _unwrap(param.annotation.annotation) if param.annotation else None
             if annotation is None:
                 if default_name == "Body":
@@ -676,6 +770,50 @@ class WebRoutes:
                 continue
             elif name[:1].isupper() or default_name == "Body":
                 yield BodyRead(param, "model", function)
+
+    def _delegated(self, param: cst.Param, depends: cst.Call, function: FunctionInfo) -> bool:
+        """Whether ``param = Depends(f)`` is the request body read by ``f`` of another module: the
+        parameter or ``f`` is named like the body (``event``, ``payload``, ``verified_body``). A
+        dependency of this file is followed instead (:meth:`code`)."""
+        args = _positional(depends)
+        target = args[0] if args else _kw(depends, "dependency")
+        if target is None or (isinstance(target, cst.Name) and self._callee(target, function)):
+            return False
+        name = (dotted(target) or "").rsplit(".", 1)[-1]
+        return any(_DEPENDENCY_BODY.search(text) for text in (param.name.value, name))
+
+    def dependencies(self, function: FunctionInfo) -> Iterator[str]:
+        """Names of the functions ``function`` hands to FastAPI: ``Depends(verify)`` in a parameter
+        default, ``Annotated`` metadata or ``dependencies=[...]``; ``Security(verify)``."""
+        for call in self.own_code(function).calls:
+            if (self.qualified(call.func, function.scope) or "").rsplit(".", 1)[-1] in _DEPENDS:
+                args = _positional(call)
+                target = args[0] if args else _kw(call, "dependency")
+                name = (
+                    self.qualified(target, function.scope) or dotted(target) if target is not None else None
+                )
+                if name:
+                    yield name
+
+    def uses(self, function: FunctionInfo, functions: tuple[str, ...]) -> bool:
+        """Whether ``function`` calls one of the configured ``functions`` or depends on one."""
+        if not functions:
+            return False
+        calls = (
+            self.qualified(call.func, function.scope) or dotted(call.func) or ""
+            for call in self.own_code(function).calls
+        )
+        return any(configured(name, functions) for name in (*calls, *self.dependencies(function)))
+
+
+def _annotated(param: cst.Param) -> list[cst.BaseExpression]:
+    """The metadata of an ``Annotated[T, Depends(f)]`` parameter annotation (``[Depends(f)]``)."""
+    annotation = param.annotation.annotation if param.annotation else None
+    if isinstance(annotation, cst.Subscript) and (dotted(annotation.value) or "").endswith("Annotated"):
+        return [
+            element.slice.value for element in annotation.slice[1:] if isinstance(element.slice, cst.Index)
+        ]
+    return []
 
 
 def _is_request(node: cst.BaseExpression, requests: set[str], function: FunctionInfo, web: WebRoutes) -> bool:
@@ -709,6 +847,30 @@ def _unwrap(annotation: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return _unwrap(annotation.left)
     return annotation
+
+
+def _terminates(block: cst.BaseSuite | Sequence[cst.BaseStatement]) -> bool:
+    """Whether a block always ends in ``return`` or ``raise`` (it never falls off its end)."""
+    if isinstance(block, cst.SimpleStatementSuite):
+        return isinstance(block.body[-1], (cst.Return, cst.Raise))
+    statements = block.body if isinstance(block, cst.IndentedBlock) else block
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return isinstance(last.body[-1], (cst.Return, cst.Raise))
+    if isinstance(last, cst.If):
+        orelse = last.orelse
+        branch = orelse.body if isinstance(orelse, cst.Else) else [orelse] if orelse is not None else None
+        return _terminates(last.body) and branch is not None and _terminates(branch)
+    if isinstance(last, cst.With):
+        return _terminates(last.body)
+    if isinstance(last, cst.Try):
+        if last.finalbody is not None and _terminates(last.finalbody.body):
+            return True
+        main = _terminates(last.body) or (last.orelse is not None and _terminates(last.orelse.body))
+        return main and all(_terminates(handler.body) for handler in last.handlers)
+    return False
 
 
 def _nested(root: cst.CSTNode):  # type: ignore[no-untyped-def]

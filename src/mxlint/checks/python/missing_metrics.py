@@ -43,7 +43,7 @@ class MissingMetrics(PythonRule):
 
     def finish(self) -> None:
         modules = (*METRICS_MODULES, *self.context.settings.web.metrics_modules)
-        imported = (binding.qualified or "" for binding in self.context.analysis(Scopes).imports)
+        imported = (binding.spelled or "" for binding in self.context.analysis(Scopes).imports)
         metrics = any(
             name == module or name.startswith(module + ".") for name in imported for module in modules
         )

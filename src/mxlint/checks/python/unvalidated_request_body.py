@@ -10,7 +10,7 @@ from mxlint.analysis.names import dotted, has_star_kwargs, keyword
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.scopes import ClassInfo, FunctionInfo
 from mxlint.analysis.triggers import Trigger
-from mxlint.analysis.web import BodyRead, WebRoutes, configured, trigger
+from mxlint.analysis.web import BodyRead, WebRoutes, trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -60,11 +60,11 @@ class UnvalidatedRequestBody(PythonRule):
 
 def _validates(web: WebRoutes, code: list[FunctionInfo], validators: tuple[str, ...]) -> bool:
     for function in code:
+        if web.uses(function, validators):
+            return True
         for call in web.own_code(function).calls:
             name = web.qualified(call.func, function.scope) or dotted(call.func) or ""
             method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
-            if validators and configured(name, validators):
-                return True
             if name in _VALIDATING_FUNCTIONS or (name.startswith("msgspec.") and keyword(call, "type")):
                 return True
             if method in _VALIDATING_METHODS and call.args and name.split(".")[0] not in _PARSERS:

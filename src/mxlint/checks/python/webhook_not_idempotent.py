@@ -9,7 +9,7 @@ import libcst as cst
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.triggers import Trigger
-from mxlint.analysis.web import Webhook, WebRoutes, configured, webhook_trigger
+from mxlint.analysis.web import Webhook, WebRoutes, webhook_trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -19,9 +19,23 @@ _DEDUPE_NAME = re.compile(r"(?i)idempot|dedup|duplicate|seen|already|processed|r
 _STORE_CHECKS = frozenset(
     {"exists", "setnx", "sismember", "sadd", "hsetnx", "get_or_create", "on_conflict_do_nothing"}
 )
+# Check-and-set calls whose result says whether the key was new: Django's ``cache.add`` (False when
+# the key exists), ``seen.add`` on a store: they count when the result is used, not thrown away.
+_ADD_CHECKS = frozenset({"add"})
+# Insert-if-absent in SQL (``INSERT ... ON CONFLICT DO NOTHING``), MongoDB and DynamoDB.
 _SQL_UPSERT = re.compile(
     r"(?i)on\s+conflict|insert\s+or\s+ignore|insert\s+ignore|on\s+duplicate\s+key|not\s+exists"
+    r"|\$setOnInsert|attribute_not_exists"
 )
+# The error a unique key raises on a second insert: ``except IntegrityError`` (Django, SQLAlchemy,
+# sqlite3, psycopg2), psycopg's ``UniqueViolation``, asyncpg's, pymongo's ``DuplicateKeyError``, a
+# DynamoDB conditional put.
+_DUPLICATE_ERRORS = frozenset(
+    {
+        "IntegrityError", "UniqueViolation", "UniqueViolationError", "DuplicateKeyError",
+        "ConditionalCheckFailedException",
+    }
+)  # fmt: skip
 # Payload fields that make a dedupe key with the entity id (MaintainX payloads carry no event id).
 _KEY_FIELDS = frozenset({"occurredAt", "occurred_at"})
 _LITERALS = (
@@ -64,15 +78,26 @@ def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) 
             return True
     key = store = False
     for function in webhook.code:
+        if web.uses(function, functions):
+            return True
+        if any(_DEDUPE_NAME.search(name.rsplit(".", 1)[-1]) for name in web.dependencies(function)):
+            return True  # dependencies=[Depends(reject_duplicates)]
         code = web.own_code(function)
+        gets: set[str] = set()
+        sets: set[str] = set()
         for call in code.calls:
             name = web.qualified(call.func, function.scope) or dotted(call.func) or ""
             short = call.func.attr.value if isinstance(call.func, cst.Attribute) else name.rsplit(".", 1)[-1]
-            if _DEDUPE_NAME.search(short) or (functions and configured(name, functions)):
+            if _DEDUPE_NAME.search(short):
                 return True
             key = key or name.startswith("hashlib.")  # a body hash: hashlib.sha256(body).hexdigest()
             nx = short == "set" and keyword(call, "nx") is not None
-            store = store or short in _STORE_CHECKS or nx
+            added = short in _ADD_CHECKS and call not in code.discarded  # if not cache.add(key, 1): ...
+            store = store or short in _STORE_CHECKS or nx or added
+            receiver = dotted(call.func.value) if isinstance(call.func, cst.Attribute) else None
+            if receiver and short in ("get", "set"):  # if cache.get(key): return ... cache.set(key, 1)
+                (gets if short == "get" else sets).add(receiver)
+        store = store or bool(gets & sets) or any(_duplicate_error(handler) for handler in code.handlers)
         strings = list(web.strings([function]))
         key = key or any(text in _KEY_FIELDS for text in strings)
         key = key or any(attribute.attr.value in _KEY_FIELDS for attribute in code.attributes)
@@ -80,6 +105,13 @@ def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) 
         store = store or any(_SQL_UPSERT.search(text) for text in strings)
         store = store or any(_membership(comparison) for comparison in code.comparisons)
     return key and store
+
+
+def _duplicate_error(handler: cst.ExceptHandler) -> bool:
+    """``except IntegrityError``, ``except (DuplicateKeyError, ValueError)``: a second insert of a key."""
+    caught = handler.type
+    types = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    return any((dotted(node) or "").rsplit(".", 1)[-1] in _DUPLICATE_ERRORS for node in types if node)
 
 
 def _membership(comparison: cst.Comparison) -> bool:

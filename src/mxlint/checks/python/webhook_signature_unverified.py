@@ -10,7 +10,7 @@ from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.paths import is_test_path
 from mxlint.analysis.scopes import FunctionInfo
 from mxlint.analysis.triggers import Trigger
-from mxlint.analysis.web import WebRoutes, configured, webhook_trigger
+from mxlint.analysis.web import WebRoutes, webhook_trigger
 from mxlint.checks.base import PythonRule, rule
 from mxlint.config import Settings
 
@@ -54,6 +54,8 @@ class WebhookSignatureUnverified(PythonRule):
         web: WebRoutes = self.context.analysis(WebRoutes)
         verifiers = self.context.settings.web.signature_verifiers
         for webhook in web.webhooks():
+            if webhook.delegated:  # verified, or not, in the dependency that reads the body
+                continue
             problem = _problem(web, webhook.code, verifiers)
             if problem is not None:
                 name = webhook.handler.node.name
@@ -68,7 +70,7 @@ def _problem(web: WebRoutes, code: list[FunctionInfo], verifiers: tuple[str, ...
         names = {
             call: web.qualified(call.func, function.scope) or dotted(call.func) or "" for call in own.calls
         }
-        if verifiers and any(configured(name, verifiers) for name in names.values()):
+        if web.uses(function, verifiers):
             return None
         for call, name in names.items():
             if name in _HMAC:
