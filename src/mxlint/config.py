@@ -242,7 +242,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_file(path: Path) -> Config:
     """Load an explicit ``--config`` file: a pyproject's ``[tool.mxlint]`` or an ``.mxlint.toml``."""
     data = _read_toml(path)
-    if path.name == PYPROJECT:
+    # ``tool`` is no mxlint key: a file with a [tool.mxlint] table is pyproject-shaped whatever its name
+    # (ci/lint.toml copied from a pyproject).
+    if path.name == PYPROJECT or isinstance(data.get("tool"), dict):
         table = data.get("tool", {}).get("mxlint")
         if table is None:
             raise ConfigError(f"{path} has no [tool.mxlint] table")

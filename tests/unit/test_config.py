@@ -78,6 +78,15 @@ def test_unknown_key_in_pyproject_names_the_table(tmp_path: Path) -> None:
         config.load_file(write(tmp_path / "pyproject.toml", '[tool.mxlint]\nselekt = ["P0"]\n'))
 
 
+def test_explicit_config_with_a_tool_mxlint_table_is_read_as_a_pyproject(tmp_path: Path) -> None:
+    loaded = config.load_file(write(tmp_path / "lint.toml", '[tool.mxlint]\nfail-on = "P0"\n'))
+    assert loaded.fail_on == "P0"
+    with pytest.raises(ConfigError, match=r"'tool\.mxlint\.selekt'"):
+        config.load_file(write(tmp_path / "ci.toml", '[tool.mxlint]\nselekt = ["P0"]\n'))
+    with pytest.raises(ConfigError, match=r"has no \[tool\.mxlint\] table"):
+        config.load_file(write(tmp_path / "other.toml", '[tool.black]\nline-length = 100\n'))
+
+
 def test_all_keys(tmp_path: Path) -> None:
     loaded = config.load_file(
         write(
