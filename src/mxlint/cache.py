@@ -47,7 +47,8 @@ def _stamp(source: SourceFile) -> list[int] | None:
         stat = source.path.stat()
     except OSError:
         return None
-    return [stat.st_size, stat.st_mtime_ns]
+    # A kustomization that starts or stops naming the file as a patch changes its findings.
+    return [stat.st_size, stat.st_mtime_ns, int(source.kustomize_patch)]
 
 
 _TUPLE = "__tuple__"

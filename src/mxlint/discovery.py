@@ -10,14 +10,16 @@ ignored, because pre-commit passes file names. Symbolic links are never followed
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import pathspec
+import yaml
 
 from mxlint.model import FileKind, Notification
 
@@ -46,6 +48,7 @@ class SourceFile:
     path: Path  # absolute
     relpath: str  # relative to the scan root, '/' separators
     kind: FileKind
+    kustomize_patch: bool = False  # a manifest a kustomization applies as a patch: a partial object
 
 
 def classify_name(name: str) -> FileKind:
@@ -77,6 +80,28 @@ def classify(path: Path) -> FileKind:
         if all(marker.search(head) for marker in _K8S_MARKERS):
             return FileKind.KUBERNETES
     return kind
+
+
+KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def _patch_paths(kustomization: Path) -> list[str]:
+    """The patch files a kustomization names (``patches[].path``, ``patchesStrategicMerge``,
+    ``patchesJson6902[].path``), relative to its folder; [] when it cannot be read."""
+    try:
+        document = yaml.safe_load(kustomization.read_text(encoding="utf-8-sig", errors="replace"))
+    except (OSError, yaml.YAMLError):
+        return []
+    if not isinstance(document, dict):
+        return []
+    entries = [
+        *(document.get("patchesStrategicMerge") or ()),
+        *(document.get("patches") or ()),
+        *(document.get("patchesJson6902") or ()),
+    ]
+    targets = [entry.get("path") if isinstance(entry, dict) else entry for entry in entries]
+    # An inline patch is YAML text, not a file name.
+    return [target for target in targets if isinstance(target, str) and "\n" not in target]
 
 
 def _is_file(path: Path) -> bool:
@@ -207,7 +232,27 @@ class Discovery:
         for path in paths:
             for source in self._collect_one(path):
                 found.setdefault(source.relpath, source)
+        for relpath in self._kustomize_patches(found.values()) & found.keys():
+            if found[relpath].kind is FileKind.KUBERNETES:
+                found[relpath] = replace(found[relpath], kustomize_patch=True)
         return sorted(found.values(), key=lambda source: source.relpath)
+
+    def _kustomize_patches(self, sources: Iterable[SourceFile]) -> set[str]:
+        """Files that a kustomization (one scanned, or one beside a scanned manifest: pre-commit
+        passes only the changed files) names as patches, relative to the scan root."""
+        kustomizations = {s.relpath for s in sources if PurePosixPath(s.relpath).name in KUSTOMIZATIONS}
+        for source in sources:
+            if source.kind is FileKind.KUBERNETES:
+                folder = PurePosixPath(source.relpath).parent
+                kustomizations.update(
+                    str(folder / name) for name in KUSTOMIZATIONS if _is_file(self.root / folder / name)
+                )
+        patches: set[str] = set()
+        for relpath in kustomizations:
+            folder = posixpath.dirname(relpath)
+            for target in _patch_paths(self.root / relpath):
+                patches.add(posixpath.normpath(posixpath.join(folder, target)))
+        return patches
 
     def _collect_one(self, path: Path) -> Iterator[SourceFile]:
         if path.is_symlink() and not path.exists():

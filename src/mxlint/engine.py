@@ -108,7 +108,7 @@ class _Checker:
 
         owner = KIND_BASES.get(source.kind)
         context = (owner.CONTEXT if owner else FileContext)(
-            source.relpath, source.kind, data, self.plan.settings
+            source.relpath, source.kind, data, self.plan.settings, kustomize_patch=source.kustomize_patch
         )
         # The kind's own base first: if its document does not parse, the other bases still run.
         runs = sorted(self.by_kind.get(source.kind, {}).items(), key=lambda item: item[0] is not owner)

@@ -46,6 +46,18 @@ def test_a_changed_file_is_checked_again(project: Path) -> None:
     assert [(f.path, f.line) for f in run(project).findings] == [("a.py", 6), ("b.py", 1)]
 
 
+def test_a_manifest_that_stops_being_a_kustomize_patch_is_checked_again(tmp_path: Path) -> None:
+    patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n"
+    patch += "    spec:\n      containers: [{name: app, image: x}]\n"
+    kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+    write_files(
+        tmp_path, {"k/kustomization.yaml": kustomization + "patches: [{path: p.yaml}]\n", "k/p.yaml": patch}
+    )
+    assert run(tmp_path, select=("MX604",)).findings == []
+    (tmp_path / "k/kustomization.yaml").write_text(kustomization + "resources: [p.yaml]\n")
+    assert [f.path for f in run(tmp_path, select=("MX604",)).findings] == ["k/p.yaml"]
+
+
 def test_other_rules_use_another_cache_entry(project: Path) -> None:
     run(project)
     assert run(project, select=("MX001",)).findings == []  # a shared entry would replay MX401

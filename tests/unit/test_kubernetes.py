@@ -318,6 +318,41 @@ def test_mx605_accepts_a_keda_scaled_object_and_is_skipped_in_file_scope(lint) -
     assert _mx605(lint, files) == []
 
 
+KUSTOMIZE_OVERLAY = {
+    "deploy/overlays/prod/kustomization.yaml": (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\n"
+        "patches:\n  - path: memory.yaml\n  - patch: |-\n      - op: remove\n"
+        "patchesStrategicMerge:\n  - ../../patches/secret.yaml\n"
+    ),
+    "deploy/overlays/prod/memory.yaml": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: receiver}\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: app\n"
+        "          ports: [{name: http, containerPort: 80}]\n"
+        "          resources: {limits: {memory: 2Gi}}\n"
+    ),
+    "deploy/patches/secret.yaml": DEPLOYMENT.format(namespace="sync").replace(
+        "          image:", "          securityContext: {runAsUser: 0}\n          image:"
+    ),
+}
+PATCH_RULES = ["MX104", "MX402", "MX403", "MX603", "MX604", "MX605"]
+
+
+def test_a_kustomize_patch_is_judged_only_on_what_it_writes(lint) -> None:
+    # A patch is a partial object: what it leaves out (probes, limits, the pod's security context,
+    # an autoscaler) is its base's. What it writes (a literal key, runAsUser: 0) is still judged.
+    result = lint(KUSTOMIZE_OVERLAY, select=PATCH_RULES)
+    assert sorted((f.path, f.rule_id) for f in result.findings) == [
+        ("deploy/patches/secret.yaml", "MX104"),
+        ("deploy/patches/secret.yaml", "MX603"),
+    ]
+
+
+def test_a_patch_named_alone_finds_its_kustomization_beside_it(lint) -> None:
+    lint(KUSTOMIZE_OVERLAY, select=PATCH_RULES)  # writes the files
+    result = lint({}, paths=["deploy/overlays/prod/memory.yaml"], select=PATCH_RULES, scope="files")
+    assert result.findings == []
+
+
 def test_mx104_never_shows_the_value_in_any_format(lint) -> None:
     from mxlint.reporters import REPORTERS
 

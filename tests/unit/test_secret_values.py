@@ -366,6 +366,21 @@ def test_a_service_in_a_monorepo_inherits_the_repository_files(tmp_path: Path) -
     assert found == {("services/erp/.gitignore", "MX106")}
 
 
+def test_a_folder_the_repository_excludes_keeps_its_env_file_ignored(tmp_path: Path) -> None:
+    # git cannot re-include a file below an excluded folder, whichever .gitignore tries.
+    write_files(
+        tmp_path,
+        {
+            ".gitignore": "/.env\n*.key\nservices/erp/config/\n",
+            "pyproject.toml": "[project]\nname = 'platform'\n",
+            "services/erp/requirements.txt": "requests\n",
+            "services/erp/.gitignore": "/.env\n!config/.env\n",
+        },
+    )
+    found = {(f.path, f.rule_id) for f in run_on(tmp_path, select=["MX106"]).findings}
+    assert found == {(".gitignore", "MX106")}  # the root's own config/.env is not ignored
+
+
 def test_a_secret_detect_secrets_reports_is_reported_once(tmp_path: Path) -> None:
     write_files(tmp_path, {"settings.py": f'MAINTAINX_API_KEY = "{JWT}"\n'})
     found = [(f.rule_id, f.line) for f in run_on(tmp_path, select=["MX101", "MX102"]).findings]

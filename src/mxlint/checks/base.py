@@ -74,6 +74,7 @@ class FileContext:
     settings: Settings
     reports: list[Report] = field(default_factory=list)
     facts: dict[str, list[Any]] = field(default_factory=dict)
+    kustomize_patch: bool = False  # a kustomization applies this manifest as a patch (discovery)
 
     @cached_property
     def text(self) -> str:

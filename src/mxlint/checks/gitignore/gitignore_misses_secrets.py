@@ -50,11 +50,21 @@ def _folder(path: str) -> str:
 
 
 def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], path: str) -> bool:
-    """git's verdict for ``path`` (relative to the scan root): the deepest file with a match decides."""
+    """git's verdict for ``path`` (relative to the scan root). git cannot re-include a file whose
+    folder is excluded (``config/`` then ``!config/.env`` still ignores it), so folders are judged
+    first, outermost first."""
+    parts = path.split("/")
+    folders = ["/".join(parts[:depth]) + "/" for depth in range(1, len(parts))]
+    return any(_verdict(specs, folder) for folder in folders) or _verdict(specs, path)
+
+
+def _verdict(specs: list[tuple[str, pathspec.GitIgnoreSpec]], path: str) -> bool:
+    """The deepest ``.gitignore`` with a match for ``path`` decides; one applies only below its folder."""
     verdict = False
     for folder, spec in specs:
-        relative = path if folder == "." else path.removeprefix(folder + "/")
-        result = spec.check_file(relative)
+        if folder != "." and not path.startswith(folder + "/"):
+            continue
+        result = spec.check_file(path if folder == "." else path.removeprefix(folder + "/"))
         if result.include is not None:
             verdict = result.include
     return verdict

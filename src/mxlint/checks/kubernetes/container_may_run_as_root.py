@@ -18,6 +18,8 @@ class ContainerMayRunAsRoot(KubernetesRule):
                 effective = run_as(workload, container)
                 if not effective.may_be_root:
                     continue
+                if self.context.kustomize_patch and effective.user != 0:
+                    continue  # a patch leaves the rest of the security context to its base
                 if effective.user == 0:
                     reason = "its effective runAsUser is 0"
                     if effective.non_root:

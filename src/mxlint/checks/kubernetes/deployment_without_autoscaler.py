@@ -45,7 +45,8 @@ def _same_namespace(one: str | None, other: str | None) -> bool:
 class DeploymentWithoutAutoscaler(KubernetesRule):
     def check(self) -> None:
         for workload in workloads(self.context.documents):
-            if workload.kind == "Deployment" and workload.name:
+            # A patch's Deployment is its base's, which the base's file records.
+            if workload.kind == "Deployment" and workload.name and not self.context.kustomize_patch:
                 labels = tuple(sorted(workload.pod_labels.items()))
                 self.record(
                     Deployment(

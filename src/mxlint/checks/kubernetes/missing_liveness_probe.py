@@ -10,6 +10,8 @@ from mxlint.sources.yaml import value_of
 @rule("MX402")
 class MissingLivenessProbe(KubernetesRule):
     def check(self) -> None:
+        if self.context.kustomize_patch:
+            return  # a partial object: the base it patches holds the rest
         for workload in workloads(self.context.documents):
             if not workload.long_running:
                 continue  # Jobs, CronJobs and run-once Pods end on their own

@@ -10,6 +10,8 @@ from mxlint.sources.yaml import value_of
 @rule("MX403")
 class MissingReadinessProbe(KubernetesRule):
     def check(self) -> None:
+        if self.context.kustomize_patch:
+            return  # a partial object: the base it patches holds the rest
         for workload in workloads(self.context.documents):
             # Knative (and Cloud Run) route traffic only once the container's port accepts
             # connections (the default TCP startup probe): readiness is the platform's job there.

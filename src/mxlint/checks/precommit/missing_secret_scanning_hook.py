@@ -10,10 +10,14 @@ from mxlint.checks.base import PrecommitRule, Project, rule
 from mxlint.sources import yaml as y
 
 CONFIG_NAMES = (".pre-commit-config.yaml", ".pre-commit-config.yml")
-# Hook ids published by the scanners' own .pre-commit-hooks.yaml (research-rules §2.10).
+# Hook ids published by the scanners' own .pre-commit-hooks.yaml (research-rules §2.10); ggshield
+# also publishes a pre-push hook and Docker variants of both.
 SCANNER_IDS = frozenset(
-    {"detect-secrets", "gitleaks", "gitleaks-docker", "gitleaks-system", "trufflehog", "ggshield"}
-)
+    {
+        "detect-secrets", "gitleaks", "gitleaks-docker", "gitleaks-system", "trufflehog",
+        "ggshield", "ggshield-push", "docker-ggshield", "docker-ggshield-push",
+    }
+)  # fmt: skip
 # A `repo: local` hook counts when its entry runs one of the scanners.
 SCANNER_ENTRY = re.compile(r"(?<![\w-])(detect-secrets(-hook)?|gitleaks|trufflehog|ggshield)(?![\w-])")
 # Stages at which a hook stops a secret before it leaves the machine; `manual` alone never runs.
