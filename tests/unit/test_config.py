@@ -84,7 +84,7 @@ def test_explicit_config_with_a_tool_mxlint_table_is_read_as_a_pyproject(tmp_pat
     with pytest.raises(ConfigError, match=r"'tool\.mxlint\.selekt'"):
         config.load_file(write(tmp_path / "ci.toml", '[tool.mxlint]\nselekt = ["P0"]\n'))
     with pytest.raises(ConfigError, match=r"has no \[tool\.mxlint\] table"):
-        config.load_file(write(tmp_path / "other.toml", '[tool.black]\nline-length = 100\n'))
+        config.load_file(write(tmp_path / "other.toml", "[tool.black]\nline-length = 100\n"))
 
 
 def test_all_keys(tmp_path: Path) -> None:

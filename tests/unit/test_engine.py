@@ -256,3 +256,14 @@ def test_files_that_start_with_a_byte_order_mark_are_read_as_their_tools_read_th
         ("MX604", "deploy/pod.yaml", 5, 17),
         ("MX105", "deploy/prod.env", 1, 1),
     ]
+
+
+def test_repository_level_findings_point_at_files_that_exist(lint, tmp_path: Path) -> None:
+    # No README, no .gitignore, no manifest: code scanning cannot show an alert on a file it lacks.
+    client = 'import requests\nrequests.get("https://api.getmaintainx.com/v1/assets", timeout=5)\n'
+    result = lint({"app/main.py": client, "deploy/Dockerfile": "FROM python:3.12\nUSER app\n"})
+    ids = {finding.rule_id for finding in result.findings}
+    assert {"MX106", "MX107", "MX701"} <= ids
+    assert all((tmp_path / finding.path).is_file() for finding in result.findings)
+    motivated = {f.rule_id: f.path for f in result.findings if f.rule_id in ("MX106", "MX701")}
+    assert motivated == {"MX106": "app/main.py", "MX701": "app/main.py"}

@@ -179,10 +179,13 @@ class Project:
     def anchor(self, *candidates: str) -> str:
         """Where a repository-level finding goes (contract): the first of ``candidates`` (relative to
         the project root; the file that should change, then the one that motivates the finding) that
-        exists, else a root manifest, else the first candidate (a file that should exist)."""
+        exists, else a root manifest, else the project's shallowest file: code scanning cannot show an
+        alert on a file that is not in the repository."""
         for name in (*candidates, *ROOT_MANIFESTS):
             if self.path(name) in self.files:
                 return self.path(name)
+        if self.files:
+            return min(self.files, key=lambda path: (path.count("/"), path))
         return self.path(candidates[0]) if candidates else self.path(ROOT_MANIFESTS[0])
 
 

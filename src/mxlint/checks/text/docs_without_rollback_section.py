@@ -61,4 +61,6 @@ class DocsWithoutRollbackSection(TextRule):
             (relative(project.root, path) for path, fact in facts if fact == "doc"),
             key=lambda name: (name.count("/"), not name.lower().startswith("readme"), name),
         )
-        project.report(cls.RULE_ID, project.anchor(*docs, "README.md"), 1)
+        # No docs at all: the README that should be written, else the code that calls MaintainX.
+        callers = sorted(relative(project.root, path) for path, fact in facts if isinstance(fact, dict))
+        project.report(cls.RULE_ID, project.anchor(*docs, "README.md", *callers), 1)
