@@ -128,6 +128,8 @@ def run(options: Options) -> RunResult:
     discovery = Discovery(root, (*config.exclude, *options.exclude))
     sources = discovery.collect(paths)
     folders = [discovery.relpath(path) or "." for path in paths if path.is_dir()]
+    # A scanned folder holding .git (a folder, or a worktree's file) is a repository in its own right.
+    repositories = frozenset(folder for folder in folders if (root / folder / ".git").exists())
 
     def read_line(relpath: str, line: int) -> str:
         try:
@@ -144,7 +146,9 @@ def run(options: Options) -> RunResult:
         if options.cache
         else None
     )
-    outcome = engine.run(plan, sources, folders, read_line, options.jobs, options.progress, cache)
+    outcome = engine.run(
+        plan, sources, folders, read_line, options.jobs, options.progress, cache, repositories
+    )
     per_file = _per_file_ignored(config, root)
     findings, suppressed = [], []
     for finding in outcome.findings:

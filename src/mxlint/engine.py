@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -283,8 +283,10 @@ def run(
     jobs: int | None = None,
     progress: Progress | None = None,
     cache: ResultCache | None = None,
+    repositories: Collection[str] = frozenset(),
 ) -> EngineResult:
-    """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects."""
+    """Check ``sources`` with ``plan``; ``folders`` are the scanned folders (relative), for projects,
+    and ``repositories`` those of them that are git repositories."""
     checker = _Checker(plan)
     kinds = checker.kinds()
     selected = [source for source in sources if source.kind in kinds and checker.wants(source)]
@@ -314,7 +316,7 @@ def run(
             facts.setdefault(rule_id, []).extend((outcome.relpath, value) for value in values)
 
     if plan.project_rules:
-        findings.extend(_finalize(checker, sources, folders, facts, read_line))
+        findings.extend(_finalize(checker, sources, folders, facts, read_line, repositories))
     findings.sort(key=Finding.sort_key)
     notifications.sort(key=lambda n: (n.path, n.line or 0, n.message))
     return EngineResult(findings, notifications, len(selected))
@@ -326,6 +328,7 @@ def _finalize(
     folders: Sequence[str],
     facts: Mapping[str, list[tuple[str, Any]]],
     read_line: Callable[[str, int], str],
+    repositories: Collection[str],
 ) -> list[Finding]:
     project_rules = [
         cls for meta_id, cls in registered().items()
@@ -350,9 +353,13 @@ def _finalize(
             rule_id: [(path, value) for path, value in entries if _encloses(path, root)]
             for rule_id, entries in facts.items()
         }
-        standalone = root == "." or any(
-            PurePosixPath(path).name in PROJECT_MARKERS and str(PurePosixPath(path).parent) == root
-            for path in owned[root]
+        standalone = (
+            root == "."
+            or root in repositories
+            or any(
+                PurePosixPath(path).name in PROJECT_MARKERS and str(PurePosixPath(path).parent) == root
+                for path in owned[root]
+            )
         )
         project = Project(root, owned[root], project_facts, outer_facts=outer, standalone=standalone)
         for cls in sorted(project_rules, key=lambda c: c.RULE_ID):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -267,3 +268,15 @@ def test_repository_level_findings_point_at_files_that_exist(lint, tmp_path: Pat
     assert all((tmp_path / finding.path).is_file() for finding in result.findings)
     motivated = {f.rule_id: f.path for f in result.findings if f.rule_id in ("MX106", "MX701")}
     assert motivated == {"MX106": "app/main.py", "MX701": "app/main.py"}
+
+
+def test_a_git_repository_scanned_from_its_parent_is_judged_as_a_project(tmp_path: Path) -> None:
+    client = 'import requests\nrequests.get("https://api.getmaintainx.com/v1/assets", timeout=5)\n'
+    write_files(tmp_path, {"repo/app/main.py": client, "folder/app/main.py": client})
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    result = run_on(tmp_path, ["repo", "folder"], select=["MX106", "MX107"])
+    # A plain sub-folder is not judged: its .gitignore may live at a root mxlint was not shown.
+    assert sorted((f.path, f.rule_id) for f in result.findings) == [
+        ("repo/app/main.py", "MX106"),
+        ("repo/app/main.py", "MX107"),
+    ]
