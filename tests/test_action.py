@@ -76,6 +76,18 @@ def test_every_input_is_used_and_every_reference_is_declared() -> None:
     assert install["env"]["MXLINT_SOURCE"] == "${{ github.action_path }}"
 
 
+def test_the_python_set_up_for_mxlint_is_not_the_jobs() -> None:
+    # setup-python puts its Python first on PATH for every later step of the job by default, which
+    # would change the Python that the workflow's own steps (its tests, its build) run on.
+    steps = ACTION["runs"]["steps"]
+    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["update-environment"] is False
+    install = next(step for step in steps if step.get("id") == "install")
+    assert install["env"]["MXLINT_PYTHON"] == f"${{{{ steps.{setup['id']}.outputs.python-path }}}}"
+    assert '"$MXLINT_PYTHON" -m venv' in install["run"]
+    assert not re.search(r"^\s*python3? ", install["run"], re.M), "the job's python is not mxlint's"
+
+
 def run_action(workspace: Path, runner_temp: Path, **given: str) -> tuple[int, dict[str, str], str]:
     """(exit status, outputs, log) of the action with these inputs, run as a runner would."""
     inputs = {name: spec["default"] for name, spec in ACTION["inputs"].items()}
