@@ -27,7 +27,7 @@ from .conftest import REPO, UPDATE, UPDATE_HINT, run_on
 
 FIXTURES = REPO / "fixtures"
 SNAPSHOTS = REPO / "tests" / "snapshots"
-PROJECTS = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("."))
 EXTENSIONS = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github", "markdown": "md"}
 _ANNOTATION = re.compile(r"#\s*(expect|expect-not|todo-expect):\s*(MX\d{3}(?:\s*,\s*MX\d{3})*)")
 VALIDATOR = Path(
