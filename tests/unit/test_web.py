@@ -554,6 +554,28 @@ def test_configured_probe_paths_and_metrics_modules(tmp_path: Path) -> None:
     assert _lint(tmp_path, files, "MX406", WebSettings(metrics_modules=("acme.metrics",))) == []
 
 
+def test_live_and_ready_under_a_blueprint_prefix_are_probes(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask\n",
+        "app.py": """
+            from flask import Blueprint, Flask
+
+            ops = Blueprint("ops", __name__, url_prefix="/ops")
+
+            @ops.get("/live")
+            def live(): ...
+
+            @ops.get("/ready")
+            def ready(): ...
+
+            app = Flask(__name__)
+            app.register_blueprint(ops)
+            """,
+    }
+    assert _lint(tmp_path, files, "MX404", WebSettings()) == []
+    assert _lint(tmp_path, files, "MX405", WebSettings()) == []
+
+
 @pytest.mark.parametrize(
     ("statement", "flagged"),
     [

@@ -908,7 +908,8 @@ def segments(path: str) -> list[str]:
     return [part.strip("^$?") for part in _ROUTE_SEGMENT.findall(path) if part.strip("^$?")]
 
 
-HEALTH_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "health-check", "livez", "liveness"})
+# `live` pairs with `ready` (`/live` and `/ready` are a common pair of probe paths).
+HEALTH_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "health-check", "live", "livez", "liveness"})
 READY_SEGMENTS = frozenset({"ready", "readyz", "readiness"})
 # Libraries that serve health and readiness routes themselves (django-health-check, flask-healthz,
 # fastapi-health, py-healthcheck), imported or included (Django ``include("health_check.urls")``).
