@@ -122,6 +122,33 @@ def test_client_per_call(lines, code: str, expected: list[int]) -> None:
             """,
             [7],
         ),
+        (  # each work order filled in with its location: the item is no memo
+            """
+            import requests
+
+            def enrich(session: requests.Session, orders: list) -> None:
+                for order in orders:
+                    order["location"] = session.get(
+                        f"https://api.getmaintainx.com/v1/locations/{order['locationId']}", timeout=30
+                    ).json()
+            """,
+            [6],
+        ),
+        (  # the same, with a memo beside it
+            """
+            import requests
+
+            def enrich(session: requests.Session, orders: list) -> None:
+                seen = {}
+                for order in orders:
+                    if order["locationId"] not in seen:
+                        seen[order["locationId"]] = session.get(
+                            f"https://api.getmaintainx.com/v1/locations/{order['locationId']}", timeout=30
+                        ).json()
+                    order["location"] = seen[order["locationId"]]
+            """,
+            [],
+        ),
         (  # work orders are not static data
             """
             import requests

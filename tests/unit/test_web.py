@@ -554,6 +554,28 @@ def test_configured_probe_paths_and_metrics_modules(tmp_path: Path) -> None:
     assert _lint(tmp_path, files, "MX406", WebSettings(metrics_modules=("acme.metrics",))) == []
 
 
+def test_live_and_ready_under_a_blueprint_prefix_are_probes(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask\n",
+        "app.py": """
+            from flask import Blueprint, Flask
+
+            ops = Blueprint("ops", __name__, url_prefix="/ops")
+
+            @ops.get("/live")
+            def live(): ...
+
+            @ops.get("/ready")
+            def ready(): ...
+
+            app = Flask(__name__)
+            app.register_blueprint(ops)
+            """,
+    }
+    assert _lint(tmp_path, files, "MX404", WebSettings()) == []
+    assert _lint(tmp_path, files, "MX405", WebSettings()) == []
+
+
 @pytest.mark.parametrize(
     ("statement", "flagged"),
     [
@@ -672,3 +694,40 @@ DEDUPE = """
 )
 def test_dedupe_evidence(tmp_path: Path, check: str, flagged: bool) -> None:
     assert bool(_findings(tmp_path, DEDUPE.replace("{check}", check), "MX302")) is flagged
+
+
+OTHER_SENDERS = """
+    import os
+
+    import requests
+    import stripe
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    MAINTAINX = "https://api.getmaintainx.com/v1"
+    SLACK = "https://hooks.slack.com/services/T000/B000/XXXX"
+
+    @app.post("/webhooks/stripe")
+    def stripe_webhook():
+        event = stripe.Webhook.construct_event(request.data, request.headers["Stripe-Signature"], "whsec")
+        requests.post(f"{MAINTAINX}/workorders", json={"title": event["type"]}, timeout=30)
+        return "", 204
+
+    @app.post("/hooks/payments")
+    def payments_hook():
+        signature = request.headers["X-Hub-Signature-256"]
+        return signature, 204
+
+    @app.post("/hooks/work-orders")
+    def work_order_hook():
+        event = request.get_json()
+        requests.post(SLACK, json={"text": str(event["workOrderId"])}, timeout=10)
+        return "", 204
+    """
+
+
+@pytest.mark.parametrize("rule", ["MX302", "MX303"])
+def test_another_senders_hook_is_no_maintainx_webhook(tmp_path: Path, rule: str) -> None:
+    # Named for Stripe, or reading another sender's signature header: not MaintainX's. A hook that
+    # forwards to Slack is still MaintainX's: only the route's name and the headers it reads count.
+    assert _lint(tmp_path, {"app.py": OTHER_SENDERS}, rule, WebSettings()) == ["app.py:24"]

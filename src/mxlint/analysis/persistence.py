@@ -21,7 +21,8 @@ STORES = re.compile(
 WRITERS = frozenset(
     {"write_text", "write_bytes", "dump", "execute", "executemany", "commit", "put_object", "hset", "set"}
 )
-_SAVERS = re.compile(r"(?i)^(save|store|persist|write|put|set|commit|checkpoint|record)")
+# A bare ``update`` is left out: ``params.update(...)`` on a dict is the common case, not a store.
+_SAVERS = re.compile(r"(?i)^(save|store|persist|write|put|set|commit|checkpoint|record|upsert|update_|dump)")
 
 
 def reads(expr: cst.CSTNode) -> set[str]:

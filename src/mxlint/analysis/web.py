@@ -211,6 +211,15 @@ class Webhook:
 
 
 _SIGNATURE_HEADER = re.compile(r"(?i)x[-_]maintainx[-_]webhook")
+# A `hook` route of a file that mentions MaintainX may still receive another service's deliveries: its
+# path or name names that sender, or its code reads that sender's signature header (Stripe-Signature,
+# X-Hub-Signature-256, X-Slack-Signature, X-Shopify-Hmac-Sha256) or calls its SDK's verifier.
+_OTHER_SENDER = re.compile(
+    r"(?<![a-z])(stripe|github|gitlab|bitbucket|slack|twilio|shopify|sendgrid|mailgun|postmark|paypal|"
+    r"square|adyen|braintree|jira|atlassian|zendesk|hubspot|salesforce|servicenow|docusign|okta|auth0|"
+    r"intercom|pagerduty|sentry|zapier|discord|telegram|whatsapp|zoom|calendly|typeform|sns)(?![a-z])"
+)
+_HEADER_NAME = re.compile(r"[\w-]+")
 
 
 class WebRoutes:
@@ -255,12 +264,26 @@ class WebRoutes:
             texts = [(route.path or "").lower(), handler.node.name.value.lower()]
             signed = any(_SIGNATURE_HEADER.search(text) for text in self.strings(code))
             listed = route.path is not None and any(fnmatch.fnmatchcase(route.path, glob) for glob in globs)
-            named = any("maintainx" in text or (mentions and "hook" in text) for text in texts)
+            named = any("maintainx" in text for text in texts) or (
+                mentions and any("hook" in text for text in texts) and not self._other_sender(texts, code)
+            )
             if not (signed or listed or (reads and named)):
                 continue
             seen.add(handler)
             found.append(Webhook(route, handler, code, reads))
         return found
+
+    def _other_sender(self, texts: list[str], code: list[FunctionInfo]) -> bool:
+        """The route's path or name names another sender, or its code reads another signature header
+        (a string elsewhere in the code, such as a Slack URL it forwards to, says nothing)."""
+        if any(_OTHER_SENDER.search(text) for text in texts):
+            return True
+        for text in self.strings(code):
+            low = text.lower()
+            signature = ("signature" in low or "hmac" in low) and _HEADER_NAME.fullmatch(low)
+            if signature and ("-" in low or low.startswith("http_") or _OTHER_SENDER.search(low)):
+                return True
+        return False
 
     def lines(self, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, int]:
         """First lines of ``nodes`` (one targeted code generation for all of them)."""
@@ -908,7 +931,8 @@ def segments(path: str) -> list[str]:
     return [part.strip("^$?") for part in _ROUTE_SEGMENT.findall(path) if part.strip("^$?")]
 
 
-HEALTH_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "health-check", "livez", "liveness"})
+# `live` pairs with `ready` (`/live` and `/ready` are a common pair of probe paths).
+HEALTH_SEGMENTS = frozenset({"health", "healthz", "healthcheck", "health-check", "live", "livez", "liveness"})
 READY_SEGMENTS = frozenset({"ready", "readyz", "readiness"})
 # Libraries that serve health and readiness routes themselves (django-health-check, flask-healthz,
 # fastapi-health, py-healthcheck), imported or included (Django ``include("health_check.urls")``).

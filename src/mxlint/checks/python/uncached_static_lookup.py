@@ -88,10 +88,19 @@ class UncachedStaticLookup(PythonRule):
 
 
 def _memoizes(function: cst.FunctionDef) -> bool:
+    # `for wo in orders: wo["location"] = get(...)` fills in each item; it remembers nothing.
+    items = {
+        target.value
+        for node in syntax.walk(function.body)
+        if isinstance(node, (cst.For, cst.CompFor))
+        for target in syntax.walk(node.target)
+        if isinstance(target, cst.Name)
+    }
     for node in syntax.walk(function.body):
         if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript):
-            owner = (dotted(node.target.value) or "").rsplit(".", 1)[-1].lower()
-            if owner not in _REQUEST_PARTS:  # session.headers["Authorization"] = ... builds a request
+            owner = dotted(node.target.value) or ""
+            # session.headers["Authorization"] = ... builds a request
+            if owner not in items and owner.rsplit(".", 1)[-1].lower() not in _REQUEST_PARTS:
                 return True
         if (
             isinstance(node, cst.Call)
