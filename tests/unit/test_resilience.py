@@ -134,6 +134,14 @@ def test_retry_policies_that_count(findings, policy: str) -> None:
         ),
         (
             """
+            from urllib3.util.retry import Retry
+
+            RETRY = Retry(total=5, backoff_factor=0, status_forcelist=[429, 500])
+            """,
+            "has `backoff_factor=0`, so it does not back off",
+        ),
+        (
+            """
             import backoff
 
             @backoff.on_exception(backoff.constant, Exception, interval=5)

@@ -252,7 +252,8 @@ class Resilience:
         factor = keyword(call, "backoff_factor")
         value = _literal_number(factor.value) if factor else 0.0
         if value is not None and value <= 0:
-            return Found(call, False, "the urllib3 Retry has no `backoff_factor`, so it does not back off")
+            shown = "has no `backoff_factor`" if factor is None else f"has `backoff_factor={value:g}`"
+            return Found(call, False, f"the urllib3 Retry {shown}, so it does not back off")
         forcelist = keyword(call, "status_forcelist")
         if forcelist is None:
             return Found(
