@@ -36,8 +36,14 @@ def dotted(node: cst.CSTNode) -> str | None:
 
 
 def is_main_guard(node: cst.If) -> bool:
-    """``if __name__ == "__main__":`` in either operand order."""
-    test = node.test
+    """``if __name__ == "__main__":`` in either operand order, also as a term of an ``and``
+    (``if sys.platform != "win32" and __name__ == "__main__":``)."""
+    return _is_main_test(node.test)
+
+
+def _is_main_test(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _is_main_test(test.left) or _is_main_test(test.right)
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
     target = test.comparisons[0]
