@@ -106,6 +106,19 @@ def findings(lint):
                 delay = min(60, 2 ** attempt)
                 await asyncio.sleep(delay)
         """,
+        # stamina: exponential with jitter by default, in each of its forms
+        """
+        import stamina
+
+        for attempt in stamina.retry_context(on=RuntimeError):
+            with attempt:
+                pass
+        """,
+        """
+        from stamina import RetryingCaller as Caller
+
+        caller = Caller(attempts=5)
+        """,
     ],
 )
 def test_retry_policies_that_count(findings, policy: str) -> None:
@@ -139,6 +152,27 @@ def test_retry_policies_that_count(findings, policy: str) -> None:
             RETRY = Retry(total=5, backoff_factor=0, status_forcelist=[429, 500])
             """,
             "has `backoff_factor=0`, so it does not back off",
+        ),
+        (
+            """
+            import stamina
+
+            @stamina.retry(on=Exception, wait_exp_base=1)
+            def call(send):
+                return send()
+            """,
+            "has `wait_exp_base=1`, so it does not back off",
+        ),
+        (
+            """
+            import httpx
+            import stamina
+
+            @stamina.retry(on=(httpx.ConnectError, httpx.ReadTimeout))
+            def call(send):
+                return send()
+            """,
+            "the stamina policy retries connection errors only",
         ),
         (
             """

@@ -3,8 +3,9 @@
 ``context.analysis(Resilience)`` finds, with names resolved through the file's imports:
 
 - retry policies (:meth:`Resilience.retry_policies`): tenacity ``@retry``/``Retrying``, backoff
-  ``on_exception``/``on_predicate``, urllib3 ``Retry`` and hand-written loops whose sleep grows, each
-  judged: does it back off exponentially on 429 and 5xx?
+  ``on_exception``/``on_predicate``, stamina ``retry``/``retry_context``/``RetryingCaller``, urllib3
+  ``Retry`` and hand-written loops whose sleep grows, each judged: does it back off exponentially on
+  429 and 5xx?
 - circuit breakers (:meth:`Resilience.breakers`): pybreaker, circuitbreaker, aiobreaker, purgatory,
   or a hand-written class named ``*Breaker*`` that counts failures and has an open state;
 - client-side rate limiters (:meth:`Resilience.limiters`): ratelimit, limits, pyrate-limiter,
@@ -44,6 +45,10 @@ _TENACITY_EXPONENTIAL = frozenset(
     {"wait_exponential", "wait_random_exponential", "wait_exponential_jitter", "wait_full_jitter"}
 )
 _BACKOFF_POLICIES = frozenset({"backoff.on_exception", "backoff.on_predicate"})
+# stamina always backs off exponentially with jitter, unless wait_exp_base is set to 1 or less.
+_STAMINA_POLICIES = frozenset(
+    {"stamina.retry", "stamina.retry_context", "stamina.RetryingCaller", "stamina.AsyncRetryingCaller"}
+)
 _BACKOFF_GROWING = frozenset({"backoff.expo", "backoff.fibo"})
 # Exceptions raised only when no response arrived: a policy limited to them never sees a 429 or 5xx.
 _CONNECTION_ERRORS = frozenset(
@@ -173,6 +178,8 @@ class Resilience:
                 found.append(self._tenacity(call, scope))
             elif name in _BACKOFF_POLICIES:
                 found.append(self._backoff(call, scope))
+            elif name in _STAMINA_POLICIES:
+                found.append(self._stamina(call))
             elif name in URLLIB3_RETRY:
                 found.append(self._urllib3(call, scope))
             elif name in SLEEPS and structure.in_loop(call):
@@ -204,6 +211,18 @@ class Resilience:
             target = argument.value if argument else positional(call, 1)
             if target is not None and self._connection_only(target):
                 return Found(call, False, "the backoff policy retries connection errors only")
+        return Found(call, True)
+
+    def _stamina(self, call: cst.Call) -> Found:
+        base = keyword(call, "wait_exp_base")
+        value = _literal_number(base.value) if base else None
+        if value is not None and value <= 1:
+            return Found(
+                call, False, f"the stamina policy has `wait_exp_base={value:g}`, so it does not back off"
+            )
+        on = keyword(call, "on")
+        if on is not None and self._connection_only(on.value):
+            return Found(call, False, "the stamina policy retries connection errors only")
         return Found(call, True)
 
     def _connection_only(self, expr: cst.BaseExpression) -> bool:
