@@ -1,4 +1,4 @@
-"""What a file's path says about it: test code and command-line entry points."""
+"""What a file's path says about it: test code, command-line entry points, Django settings."""
 
 from __future__ import annotations
 
@@ -24,3 +24,10 @@ def is_cli_path(relpath: str) -> bool:
         or bool(_CLI_FILE.match(path.name))
         or any(part in _CLI_DIRS for part in path.parts[:-1])
     )
+
+
+def is_settings_path(relpath: str) -> bool:
+    """Django's settings modules: ``settings.py``, ``*_settings.py`` or any module of a ``settings/``
+    package (``config/settings/production.py``)."""
+    path = PurePosixPath(relpath)
+    return path.name == "settings.py" or path.stem.endswith("_settings") or "settings" in path.parts[:-1]

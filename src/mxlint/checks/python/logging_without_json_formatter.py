@@ -1,4 +1,5 @@
-"""MX407: logging configured (basicConfig/dictConfig/fileConfig) in a project with no JSON formatter."""
+"""MX407: logging configured (basicConfig/dictConfig/fileConfig, Django's LOGGING) in a project with no
+JSON formatter."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import libcst as cst
 
 from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted
+from mxlint.analysis.paths import is_settings_path
 from mxlint.analysis.scopes import Scopes, called_name
 from mxlint.analysis.triggers import Trigger, Words
 from mxlint.checks.base import Project, PythonContext, PythonRule, TextRule, rule
@@ -26,8 +28,9 @@ _CONFIGURERS = {
 # python-json-logger, structlog's renderer, ECS, json-log-formatter, Google Cloud's structured logging.
 _TRIGGER_WORDS = (
     "basicconfig", "dictconfig", "fileconfig", "formatter", "jsonlogger", "jsonrenderer", "ecs_logging",
-    "structuredloghandler",
+    "structuredloghandler", "logging =", "logging=",
 )  # fmt: skip
+DJANGO_LOGGING = "settings.LOGGING"
 _JSON_FORMATTER = re.compile(
     r"(?i)pythonjsonlogger|jsonlogger|json_?formatter|JSONRenderer|ecs_logging|json_log_formatter|"
     r"StructuredLogHandler|StackdriverJsonFormatter"
@@ -98,16 +101,19 @@ class LoggingWithoutJsonFormatter(PythonRule):
         if self.json:
             self.record(JSON)  # the project formats logs as JSON somewhere: every configuration passes
             return
-        spans = []
+        spans: list[tuple[cst.CSTNode, str, str | None]] = []
         for call in self.candidates:
             name = _CONFIGURERS.get(called_name(self.context.analysis(Scopes), call) or "")
             if name is not None:
                 spans.append((call, name, _ini_name(call) if name.endswith("fileConfig") else None))
+        if not spans and is_settings_path(self.context.relpath):
+            # Django hands its LOGGING setting to dictConfig itself: the dict is the configuration.
+            spans.extend((node, DJANGO_LOGGING, None) for node in _logging_settings(self.context.module))
         if not spans:
             return
-        where = locate(self.context.module, [call for call, _, _ in spans])
-        for call, name, ini in spans:
-            self.record(("config", where[call].line, where[call].column + 1, name, ini))
+        where = locate(self.context.module, [node for node, _, _ in spans])
+        for node, name, ini in spans:
+            self.record(("config", where[node].line, where[node].column + 1, name, ini))
 
     @classmethod
     def finalize(cls, project: Project) -> None:
@@ -129,3 +135,25 @@ def _ini_name(call: cst.Call) -> str | None:
     first = call.args[0].value if call.args else None
     text = first.evaluated_value if isinstance(first, cst.SimpleString) else None
     return PurePosixPath(text).name if isinstance(text, str) else None
+
+
+def _logging_settings(module: cst.Module) -> list[cst.BaseExpression]:
+    """The ``LOGGING`` of a module-level ``LOGGING = {"version": 1, ...}``: a dictConfig schema, by
+    its required key."""
+    found: list[cst.BaseExpression] = []
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+            targets = (
+                [target.target for target in small.targets] if isinstance(small, cst.Assign)
+                else [small.target] if isinstance(small, cst.AnnAssign) else []
+            )  # fmt: skip
+            named = [target for target in targets if dotted(target) == "LOGGING"]
+            if not isinstance(value, cst.Dict) or not named:
+                continue
+            keys = (element.key for element in value.elements if isinstance(element, cst.DictElement))
+            if any(isinstance(key, cst.SimpleString) and key.evaluated_value == "version" for key in keys):
+                found.append(named[0])
+    return found
