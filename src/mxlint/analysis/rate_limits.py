@@ -95,7 +95,9 @@ class Unit:
     node: cst.CSTNode
     parent: Unit | None
     reads_header: bool = False  # mentions a rate-limit header (nested code included)
-    calls: set[str] = field(default_factory=set)  # last names of everything it calls
+    # Last names of everything it calls, or hands to a call that runs it: breaker.call_async(self._send),
+    # asyncio.to_thread(fetch), functools.partial(fetch, url).
+    calls: set[str] = field(default_factory=set)
     raises_on_429: bool = False
 
     def chain(self) -> Iterator[Unit]:
@@ -425,8 +427,12 @@ class _Collector:
         name = last_name(call.func)
         if name is None:
             return
+        called = {name}
+        for arg in call.args:
+            if type(arg.value) in (cst.Name, cst.Attribute):
+                called.add(last_name(arg.value) or name)
         for unit in self.units:
-            unit.calls.add(name)
+            unit.calls |= called
         name = self.aliases.get(name, name)
         innermost = self.units[-1] if self.units else None
         if name == "sleep" and self.facts.on_429_path(self.stack):
