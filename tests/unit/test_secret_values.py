@@ -243,6 +243,16 @@ def test_key_like_names(name: str, key_like: bool) -> None:
         ("3600", False),
         ("https://api.getmaintainx.com/v1", False),
         ("https://user:pass@erp.example.com", True),
+        # A secret manager's reference to the credential, not the credential.
+        ("projects/acme/secrets/maintainx-api-key/versions/latest", False),
+        ("projects/123456789/secrets/mx-token", False),
+        ("arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/maintainx-AbCdEf", False),
+        ("arn:aws:ssm:eu-west-1:123456789012:parameter/maintainx/token", False),
+        ("@Microsoft.KeyVault(SecretUri=https://acme-kv.vault.azure.net/secrets/maintainx-api-key/)", False),
+        ("@Microsoft.KeyVault(VaultName=acme-kv;SecretName=maintainx-api-key)", False),
+        ("vault:secret/data/maintainx#api_key", False),
+        ("projects/aB3dE5gH7jK9mN1pQ3", True),
+        ("arn:aB3dE5gH7jK9mN1pQ3", True),
     ],
 )
 def test_literal_values(value: str, literal: bool) -> None:

@@ -122,6 +122,17 @@ def is_placeholder(value: str) -> bool:
 _REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{|\{%|^ENC\[")
 # Elided or masked example values: `whsec_...`, `mx_live_XXXXXXXXXXXX`, `sk-****`.
 _ELIDED = re.compile(r"\.\.\.|…|XXXX|\*\*\*\*")
+# Where a secret manager keeps the credential, not the credential: a Google Secret Manager resource
+# name, an AWS ARN (Secrets Manager, SSM Parameter Store), an Azure App Service Key Vault reference
+# and a Bank-Vaults `vault:` path. A `scheme://` reference (op://, sm://, ref+vault://) is a URL below.
+_SECRET_MANAGER_REFERENCE = re.compile(
+    r"""(?x)^(?:
+        projects/[\w.-]+/secrets/[\w-]+(?:/versions/[\w-]+)?
+      | arn:aws[\w-]*:[\w-]+:[\w-]*:\d*:\S+
+      | @Microsoft\.KeyVault\([^()]+\)
+      | vault:[\w./-]+(?:\#[\w.-]+)?
+    )$"""
+)
 _URL_WITHOUT_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s:]+(?::\d+)?(?:[/?#]\S*)?$", re.I)
 _NOT_SECRET_SCALAR = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?|true|false|yes|no|on|off)$", re.I)
 
@@ -130,7 +141,8 @@ def is_literal_secret(value: str) -> bool:
     """Whether a value given to a key-like name is a literal credential: not a placeholder, not a
     reference to another variable, a template or an encrypted value (SOPS ``ENC[...]``), not the name
     of a variable, a number, flag, plain URL (``TOKEN_TTL=3600``) or file path
-    (``GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json``)."""
+    (``GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json``), and not a secret manager's
+    reference (``projects/acme/secrets/maintainx-api-key/versions/latest``, ``arn:aws:secretsmanager:…``)."""
     if is_placeholder(value) or _REFERENCE.search(value) or _ELIDED.search(value):
         return False
     stripped = value.strip()
@@ -139,6 +151,7 @@ def is_literal_secret(value: str) -> bool:
         or _URL_WITHOUT_CREDENTIALS.match(stripped)
         or names_a_variable(stripped)
         or looks_like_path(stripped)
+        or _SECRET_MANAGER_REFERENCE.match(stripped)
     )
 
 
