@@ -359,6 +359,42 @@ def test_backoff_policies(mx202, decorator: str, lines: list[int]) -> None:
     assert mx202(code) == lines
 
 
+@pytest.mark.parametrize(
+    ("decorator", "lines"),
+    [
+        ("@backoff.on_exception(backoff.expo, RateLimited, on_backoff=wait_for_reset)", []),
+        ("@backoff.on_exception(backoff.expo, RateLimited, on_backoff=[log_attempt, wait_for_reset])", []),
+        ("@backoff.on_exception(backoff.expo, RateLimited, on_backoff=hooks.wait_for_reset)", []),
+        ("@backoff.on_exception(backoff.expo, RateLimited, on_backoff=lambda d: log_attempt(d))", [13]),
+        ("@backoff.on_exception(backoff.expo, RateLimited, on_backoff=log_attempt)", [13]),
+        ("@backoff.on_exception(backoff.expo, RateLimited, on_giveup=wait_for_reset)", [13]),
+        ("@retry(retry=retry_if_exception_type(RateLimited), before_sleep=wait_for_reset)", []),
+        ("@retry(retry=retry_if_exception_type(RateLimited), before_sleep=log_attempt)", [13]),
+    ],
+)
+def test_sleep_hooks_that_wait_for_the_header(mx202, decorator: str, lines: list[int]) -> None:
+    code = f"""
+    import time
+    import backoff
+    from errors import RateLimited
+    from tenacity import retry, retry_if_exception_type, wait_fixed
+
+    def wait_for_reset(details):
+        time.sleep(int(details["exception"].response.headers["X-Rate-Limit-Reset"]))
+
+    def log_attempt(details):
+        pass
+
+    {decorator}
+    def get(session):
+        response = session.get("https://example.com", timeout=30)
+        if response.status_code == 429:
+            raise RateLimited()
+        return response
+    """
+    assert mx202(code) == lines
+
+
 def test_suppression_with_a_reason(lint) -> None:
     code = """\
 import time

@@ -530,6 +530,37 @@ def test_configured_wrappers_silence_the_rules(tmp_path: Path, rule: str, web: W
     assert _lint(tmp_path, {"app.py": HOOK}, rule, web) == []
 
 
+DECORATED_HOOK = """
+    from flask import Flask, request
+
+    from .security import require_maintainx_signature
+    from .store import once_per_delivery, validated
+
+    app = Flask(__name__)
+
+    @app.post("/webhooks/maintainx")
+    @require_maintainx_signature
+    @once_per_delivery
+    @validated
+    def receive():
+        return {"id": request.get_json()["workOrderId"]}
+    """
+
+
+@pytest.mark.parametrize(
+    ("rule", "web"),
+    [
+        ("MX303", WebSettings(signature_verifiers=("hooks.security.require_maintainx_signature",))),
+        ("MX302", WebSettings(dedupe_functions=("once_per_delivery",))),
+        ("MX111", WebSettings(validators=("validated",))),
+    ],
+)
+def test_configured_functions_count_as_bare_decorators(tmp_path: Path, rule: str, web: WebSettings) -> None:
+    files = {"hooks/__init__.py": "", "hooks/app.py": DECORATED_HOOK}
+    assert _lint(tmp_path, files, rule, WebSettings()) != []
+    assert _lint(tmp_path, files, rule, web) == []
+
+
 def test_configured_probe_paths_and_metrics_modules(tmp_path: Path) -> None:
     files = {
         "requirements.txt": "flask\n",

@@ -118,6 +118,17 @@ class MaintainXCall:
     # (or the next page's URL). A parameter that supplies only the host does not count.
     path_parameter: str | None = None
 
+    @property
+    def probe(self) -> bool:
+        """A GET for one record (``limit=1``): a health probe or a look at the latest change."""
+        limit = self.params.get("limit")
+        return limit is not None and str(limit.value) == "1"
+
+    @property
+    def lists(self) -> bool:
+        """A GET that lists a list endpoint's records; a one-record probe lists nothing."""
+        return self.verb == "GET" and self.list_endpoint is not None and not self.probe
+
 
 @dataclass(eq=False)
 class Facts:

@@ -51,6 +51,9 @@ _BLIND_TENACITY_WAITS = frozenset(
      "wait_full_jitter", "wait_exponential_jitter", "wait_incrementing"}
 )  # fmt: skip
 _BLIND_BACKOFF_WAITS = frozenset({"expo", "fibo", "constant"})
+# Callbacks a retry library runs before each sleep (backoff's on_backoff, tenacity's before_sleep): one
+# that sleeps for the announced time lengthens the library's wait to the server's.
+_SLEEP_HOOKS = frozenset({"on_backoff", "before_sleep"})
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 # Calls a delay may make without hiding where its value comes from (builtins, math, random, config).
 _NUMERIC_HELPERS = frozenset(
@@ -339,6 +342,21 @@ class RateLimitFacts:
             return False
         return any(u.reads_header or u.calls & self.header_functions for u in unit.chain())
 
+    def hook_honours_header(self, policy: Policy) -> bool:
+        """An ``on_backoff=``/``before_sleep=`` callback (a name, a list of them, a lambda) reads a rate-limit
+        header or calls a same-module function that does."""
+        if not isinstance(policy.node, cst.Call):
+            return False
+        for arg in policy.node.args:
+            if arg.keyword is None or arg.keyword.value not in _SLEEP_HOOKS:
+                continue
+            for node in walk(arg.value):
+                if isinstance(node, (cst.Name, cst.Attribute)) and last_name(node) in self.header_functions:
+                    return True
+                if isinstance(node, tuple(_HEADER_CARRIERS)) and self.reads_header(node):
+                    return True
+        return False
+
     def _header_functions(self) -> set[str]:
         names = {name for name, units in self.functions.items() if any(u.reads_header for u in units)}
         grew = True
@@ -429,7 +447,8 @@ class _Collector:
             return
         called = {name}
         for arg in call.args:
-            if type(arg.value) in (cst.Name, cst.Attribute):
+            # Positional only: a keyword hook (backoff's on_giveup=) runs at another moment than the call.
+            if arg.keyword is None and type(arg.value) in (cst.Name, cst.Attribute):
                 called.add(last_name(arg.value) or name)
         for unit in self.units:
             unit.calls |= called

@@ -7,7 +7,7 @@ methods, and what the handlers read from the request.
     web.code(handler)                 # the handler and the functions of this file it calls
     web.body_reads(handler)           # request-body reads in that code (json, raw, form, body params)
     web.dependencies(function)        # the functions it hands to FastAPI's Depends()/Security()
-    web.uses(function, configured)    # whether it calls or depends on a configured function
+    web.uses(function, configured)    # whether it calls, depends on or is decorated with a configured one
 
 Routes are found where they are declared, with names resolved through the file's imports and
 assignments (:mod:`mxlint.analysis.scopes`):
@@ -808,25 +808,33 @@ class WebRoutes:
     def dependencies(self, function: FunctionInfo) -> Iterator[str]:
         """Names of the functions ``function`` hands to FastAPI: ``Depends(verify)`` in a parameter
         default, ``Annotated`` metadata or ``dependencies=[...]``; ``Security(verify)``."""
+        for target in self._dependency_targets(function):
+            name = self.qualified(target, function.scope) or dotted(target)
+            if name:
+                yield name
+
+    def _dependency_targets(self, function: FunctionInfo) -> Iterator[cst.BaseExpression]:
         for call in self.own_code(function).calls:
             if (self.qualified(call.func, function.scope) or "").rsplit(".", 1)[-1] in _DEPENDS:
                 args = _positional(call)
                 target = args[0] if args else _kw(call, "dependency")
-                name = (
-                    self.qualified(target, function.scope) or dotted(target) if target is not None else None
-                )
-                if name:
-                    yield name
+                if target is not None:
+                    yield target
+
+    def _used(self, function: FunctionInfo) -> Iterator[cst.BaseExpression]:
+        """What ``function`` calls, depends on or is wrapped by: call targets, ``Depends`` targets and
+        bare decorators (``@verify_signature``; a called decorator is among the calls)."""
+        yield from (call.func for call in self.own_code(function).calls)
+        yield from self._dependency_targets(function)
+        yield from (d.decorator for d in function.node.decorators if not isinstance(d.decorator, cst.Call))
 
     def uses(self, function: FunctionInfo, functions: tuple[str, ...]) -> bool:
-        """Whether ``function`` calls one of the configured ``functions`` or depends on one."""
+        """Whether ``function`` calls one of the configured ``functions``, depends on one or is decorated
+        with one."""
         if not functions:
             return False
-        calls = (
-            self.qualified(call.func, function.scope) or dotted(call.func) or ""
-            for call in self.own_code(function).calls
-        )
-        return any(configured(name, functions) for name in (*calls, *self.dependencies(function)))
+        names = (self.qualified(node, function.scope) or dotted(node) or "" for node in self._used(function))
+        return any(configured(name, functions) for name in names)
 
 
 def _annotated(param: cst.Param) -> list[cst.BaseExpression]:

@@ -62,7 +62,7 @@ class _Python(MaintainXUsage):
                         return SCHEDULED
             elif isinstance(node, cst.Dict) and _beat_entry(node):
                 return SCHEDULED
-        lists = sum(1 for mx in calls if mx.verb == "GET" and mx.list_endpoint)
+        lists = sum(1 for mx in calls if mx.lists)  # a limit=1 health probe syncs nothing
         return {"lists": lists} if lists else None
 
 

@@ -36,7 +36,7 @@ class MaintainXUsage(PythonRule):
     def fact(self, calls: list[MaintainXCall]) -> Any:
         if not calls:
             return None
-        lists = sum(1 for mx in calls if mx.verb == "GET" and mx.list_endpoint)
+        lists = sum(1 for mx in calls if mx.lists)  # a limit=1 probe (a health check) lists nothing
         writes = sum(1 for mx in calls if mx.verb in ("POST", "PATCH", "PUT", "DELETE"))
         return {"calls": len(calls), "lists": lists, "writes": writes}
 

@@ -36,12 +36,9 @@ class UnpaginatedListCall(PythonRule):
         analysis: MaintainXCalls = self.context.analysis(MaintainXCalls)
         judged: set[tuple[Facts, str]] = set()  # one finding per function and endpoint (a retry is no news)
         for mx in analysis.calls():
-            if mx.verb != "GET" or mx.list_endpoint is None or not mx.params_complete:
+            if not mx.lists or mx.list_endpoint is None or not mx.params_complete:
                 continue
             if "cursor" in mx.params or mx.path_parameter:  # a page fetcher: its caller drives the loop
-                continue
-            limit = mx.params.get("limit")
-            if limit is not None and str(limit.value) == "1":  # a probe for one record, not a listing
                 continue
             scope = analysis.facts_of(mx.call)
             if (scope, mx.list_endpoint) in judged or _sends_cursor(scope):

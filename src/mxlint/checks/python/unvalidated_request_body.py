@@ -26,6 +26,9 @@ _VALIDATING_METHODS = frozenset(
 _VALIDATING_FUNCTIONS = frozenset(
     {"pydantic.parse_obj_as", "jsonschema.validate", "msgspec.convert", "cattrs.structure"}
 )
+# Validate the data their object was built with, so they take no argument: a DRF serializer or a Django
+# form (Serializer(data=payload).is_valid(), form.is_valid()).
+_BOUND_VALIDATORS = frozenset({"is_valid"})
 # Modules whose load/loads parse text instead of validating data.
 _PARSERS = frozenset(
     {"json", "orjson", "ujson", "simplejson", "rapidjson", "yaml", "pickle", "marshal", "tomllib", "toml"}
@@ -67,7 +70,11 @@ def _validates(web: WebRoutes, code: list[FunctionInfo], validators: tuple[str, 
             method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
             if name in _VALIDATING_FUNCTIONS or (name.startswith("msgspec.") and keyword(call, "type")):
                 return True
-            if method in _VALIDATING_METHODS and call.args and name.split(".")[0] not in _PARSERS:
+            if (
+                method in _VALIDATING_METHODS
+                and (call.args or method in _BOUND_VALIDATORS)
+                and name.split(".")[0] not in _PARSERS
+            ):
                 return True
             if isinstance(call.func, cst.Name) and (has_star_kwargs(call) and call.func.value[:1].isupper()):
                 return True  # Model(**data): a pydantic model, a dataclass or an attrs class
