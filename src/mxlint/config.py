@@ -56,6 +56,9 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     audit_functions: tuple[str, ...] = ()  # calls that record a write (MX112), by dotted name
     state_stores: tuple[str, ...] = ()  # calls that persist sync state handed to them (MX304)
+    # [tool.mxlint.http]: a session known only by its annotation was built elsewhere with a default
+    # timeout (a mounted adapter, a subclass), so MX201 does not ask its calls for one.
+    trust_injected_sessions: bool = False
 
     @staticmethod
     def short_names(names: tuple[str, ...]) -> frozenset[str]:
@@ -154,6 +157,16 @@ def _resilience(raw: Mapping[str, Any], prefix: str) -> dict[str, tuple[str, ...
     return found
 
 
+def _http(raw: Mapping[str, Any], prefix: str) -> dict[str, bool]:
+    for key in raw:
+        if key != "trust-injected-sessions":
+            raise ConfigError(f"unknown configuration key '{prefix}.{key}'")
+    trust = raw.get("trust-injected-sessions", False)
+    if not isinstance(trust, bool):
+        raise ConfigError(f"'{prefix}.trust-injected-sessions' must be true or false")
+    return {"trust_injected_sessions": trust}
+
+
 _WEB_KEYS = {
     "webhook-paths": "webhook_paths",
     "signature-verifiers": "signature_verifiers",
@@ -196,6 +209,7 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
         "maintainx",
         "resilience",
         "web",
+        "http",
     }
     for key in raw:
         if key not in known:
@@ -224,6 +238,7 @@ def from_mapping(raw: Mapping[str, Any], source: Path | None = None, prefix: str
             _maintainx(_table(raw.get("maintainx", {}), f"{prefix}maintainx"), f"{prefix}maintainx"),
             web=_web(_table(raw.get("web", {}), f"{prefix}web"), f"{prefix}web"),
             **_resilience(_table(raw.get("resilience", {}), f"{prefix}resilience"), f"{prefix}resilience"),
+            **_http(_table(raw.get("http", {}), f"{prefix}http"), f"{prefix}http"),
         ),
         source=source,
     )

@@ -175,3 +175,12 @@ def test_bad_resilience_configuration(tmp_path: Path, text: str, message: str) -
     with pytest.raises(ConfigError) as caught:
         config.load_file(write(tmp_path / ".mxlint.toml", text))
     assert message in str(caught.value)
+
+
+def test_http_table(tmp_path: Path) -> None:
+    loaded = config.load_file(write(tmp_path / ".mxlint.toml", "[http]\ntrust-injected-sessions = true\n"))
+    assert loaded.settings.trust_injected_sessions is True
+    with pytest.raises(ConfigError, match=r"'http\.trust-injected-sessions' must be true or false"):
+        config.load_file(write(tmp_path / ".mxlint.toml", '[http]\ntrust-injected-sessions = "yes"\n'))
+    with pytest.raises(ConfigError, match=r"unknown configuration key 'http\.timeouts'"):
+        config.load_file(write(tmp_path / ".mxlint.toml", "[http]\ntimeouts = 1\n"))

@@ -45,3 +45,43 @@ def test_helpers_are_unknown_without_configuration(lint) -> None:
 def test_configured_helpers_count_as_audit_and_persistence(lint) -> None:
     settings = Settings(audit_functions=("acme.history.record_change",), state_stores=("acme.kv.remember",))
     assert _ids(lint, {"write.py": WRITE, "sync.py": SYNC}, settings) == []
+
+
+INJECTED = """\
+from dataclasses import dataclass
+
+import requests
+
+
+@dataclass
+class MaintainX:
+    session: requests.Session  # built by make_session() in http.py, with a timeout adapter mounted
+
+    def assets(self) -> dict:
+        return self.session.get("https://api.getmaintainx.com/v1/assets").json()
+
+
+def fetch(session: requests.Session, url: str) -> bytes:
+    return session.get(url).content
+
+
+def own(url: str) -> bytes:
+    local = requests.Session()
+    return local.get(url).content
+
+
+def explicit(session: requests.Session, url: str) -> bytes:
+    return session.get(url, timeout=None).content
+"""
+
+
+def test_injected_sessions_are_trusted_only_when_configured(lint) -> None:
+    def lines(settings: Settings | None) -> list[int]:
+        config = Config(settings=settings) if settings else None
+        return [
+            finding.line for finding in lint({"api.py": INJECTED}, select=["MX201"], config=config).findings
+        ]
+
+    assert lines(None) == [11, 15, 20, 24]
+    # Sessions built in this module, and an explicit timeout=None, are still judged.
+    assert lines(Settings(trust_injected_sessions=True)) == [20, 24]

@@ -59,7 +59,18 @@ class HttpCallWithoutTimeout(PythonRule):
             return None if problem and self._every_call_bounded(client) else problem
         if http_call.library == "requests" and any(c.default_timeout_enforced for c in http_call.clients):
             return None
+        if self._injected(http_call) and http_call.argument("timeout") is None:
+            return None  # configured: sessions from elsewhere carry a default timeout
         return self._judge(http_call)
+
+    def _injected(self, http_call: HttpCall) -> bool:
+        """A session known only by its annotation, when the project says such sessions are built with
+        a default timeout (``[tool.mxlint.http] trust-injected-sessions``)."""
+        return (
+            self.context.settings.trust_injected_sessions
+            and bool(http_call.clients)
+            and all(client.constructor is None and client.subclass is None for client in http_call.clients)
+        )
 
     def _judge(self, http_call: HttpCall) -> str | None:
         timeout = http_call.argument("timeout")
