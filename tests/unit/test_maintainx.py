@@ -447,6 +447,23 @@ def test_a_wrapper_class_defined_in_the_configured_module_itself() -> None:
     assert analyse(code, CONFIGURED, relpath="other/mx.py") == []
 
 
+@pytest.mark.parametrize(
+    ("relpath", "imports", "found"),
+    [
+        ("src/acme/sync.py", "from .mx import MaintainXClient", True),
+        ("acme/jobs/sync.py", "from ..mx import MaintainXClient", True),
+        ("src/acme/__init__.py", "from .mx import MaintainXClient", True),
+        ("src/acme/sync.py", "from . import mx", True),
+        ("src/other/sync.py", "from .mx import MaintainXClient", False),  # other.mx is not acme.mx
+        ("acme/sync.py", "from .client import MaintainXClient", False),
+    ],
+)
+def test_a_configured_wrapper_imported_relatively(relpath: str, imports: str, found: bool) -> None:
+    use = "mx.MaintainXClient" if imports.endswith("import mx") else "MaintainXClient"
+    code = f"{imports}\n{use}().get('/users')\n"
+    assert bool(analyse(code, CONFIGURED, relpath=relpath)) is found
+
+
 def test_trigger_matches_any_mention_of_maintainx_and_configured_names() -> None:
     default = trigger_pattern(Settings())
     assert default.search(b"from app.config import MAINTAINX_URL")

@@ -324,7 +324,10 @@ class MaintainXCalls:
         self._facts: dict[Scope, Facts] = {}
         self._classified: dict[cst.Call, MaintainXCall | None] = {}
         self._active: set[int] = set()  # binding lists being resolved, against cycles (url = url + "/x")
-        self._module = context.relpath.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        module = context.relpath.removesuffix(".py")
+        self._module = module.removesuffix("/__init__").replace("/", ".")
+        # Where a relative import starts: a module's folder, which is also the package an __init__ is.
+        self._package = module.rpartition("/")[0].split("/") if "/" in module else []
 
     def facts_of(self, call: cst.Call) -> Facts:
         """The evidence of the function (or module code) ``call`` is made in."""
@@ -467,14 +470,22 @@ class MaintainXCalls:
             return False
         head, _, rest = text.partition(".")
         for binding in scope.lookup(head):
-            if binding.kind == "import":
+            if binding.kind == "import" and binding.imported and binding.imported[1]:
+                # from .maintainx import Client, resolved against this file's package; the scan root
+                # may sit above the import root (src/app/...), so a configured name may be a suffix.
+                module, level, name = binding.imported
+                package = self._package[: len(self._package) - (level - 1)]
+                if self._matches(".".join(filter(None, (*package, module, name, rest)))):
+                    return True
+            elif binding.kind == "import":
                 if ".".join(filter(None, (binding.qualified, rest))) in self.clients:
                     return True
-            elif binding.scope.kind == "module":  # defined in this file
-                full = f"{self._module}.{text}"
-                if any(full == name or full.endswith("." + name) for name in self.clients):
-                    return True
+            elif binding.scope.kind == "module" and self._matches(f"{self._module}.{text}"):
+                return True  # defined in this file
         return False
+
+    def _matches(self, full: str) -> bool:
+        return any(full == name or full.endswith("." + name) for name in self.clients)
 
     def _class_of(self, expr: cst.CSTNode, scope: Scope, depth: int = 0) -> ClassInfo | None:
         """The class of this file that ``expr`` is (or is an instance of): ``self``, ``Settings()``."""
