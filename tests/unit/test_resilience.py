@@ -239,6 +239,15 @@ def test_configured_wrappers_count(findings) -> None:
         assert findings(rule, policy, settings) == [], rule
 
 
+def test_configured_wrappers_imported_relatively_count(lint) -> None:
+    # acme/client.py imports from acme/http.py as `.http`: the same wrapper as acme.http.resilient.
+    client = "from .http import resilient\n\n@resilient\n" + CALL.split("\n", 2)[2].lstrip()
+    files = {"acme/__init__.py": "", "acme/client.py": "import requests\n" + client}
+    settings = Settings(retry_policies=("acme.http.resilient",))
+    assert [f.rule_id for f in lint(files, select=["MX203"]).findings] == ["MX203"]
+    assert lint(files, select=["MX203"], config=Config(settings=settings)).findings == []
+
+
 @pytest.mark.parametrize(
     ("rule", "policy", "counts"),
     [

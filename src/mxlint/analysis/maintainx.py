@@ -37,7 +37,16 @@ import libcst as cst
 
 from mxlint.analysis import syntax
 from mxlint.analysis.names import dotted, has_star_kwargs, keyword
-from mxlint.analysis.scopes import Binding, ClassInfo, FunctionInfo, Scope, Scopes
+from mxlint.analysis.scopes import (
+    Binding,
+    ClassInfo,
+    FunctionInfo,
+    Scope,
+    Scopes,
+    absolute_name,
+    matches_configured,
+    module_name,
+)
 from mxlint.analysis.triggers import Words
 from mxlint.config import Settings
 
@@ -324,10 +333,8 @@ class MaintainXCalls:
         self._facts: dict[Scope, Facts] = {}
         self._classified: dict[cst.Call, MaintainXCall | None] = {}
         self._active: set[int] = set()  # binding lists being resolved, against cycles (url = url + "/x")
-        module = context.relpath.removesuffix(".py")
-        self._module = module.removesuffix("/__init__").replace("/", ".")
-        # Where a relative import starts: a module's folder, which is also the package an __init__ is.
-        self._package = module.rpartition("/")[0].split("/") if "/" in module else []
+        self._relpath = context.relpath
+        self._module = module_name(context.relpath)
 
     def facts_of(self, call: cst.Call) -> Facts:
         """The evidence of the function (or module code) ``call`` is made in."""
@@ -470,22 +477,18 @@ class MaintainXCalls:
             return False
         head, _, rest = text.partition(".")
         for binding in scope.lookup(head):
-            if binding.kind == "import" and binding.imported and binding.imported[1]:
-                # from .maintainx import Client, resolved against this file's package; the scan root
-                # may sit above the import root (src/app/...), so a configured name may be a suffix.
-                module, level, name = binding.imported
-                package = self._package[: len(self._package) - (level - 1)]
-                if self._matches(".".join(filter(None, (*package, module, name, rest)))):
+            if binding.kind == "import" and binding.qualified:
+                if binding.qualified.startswith("."):  # from .maintainx import Client
+                    full = absolute_name(f"{binding.qualified}.{rest}".rstrip("."), self._relpath)
+                    if matches_configured(full, self.clients):
+                        return True
+                elif ".".join(filter(None, (binding.qualified, rest))) in self.clients:
                     return True
-            elif binding.kind == "import":
-                if ".".join(filter(None, (binding.qualified, rest))) in self.clients:
-                    return True
-            elif binding.scope.kind == "module" and self._matches(f"{self._module}.{text}"):
+            elif binding.scope.kind == "module" and matches_configured(
+                f"{self._module}.{text}", self.clients
+            ):
                 return True  # defined in this file
         return False
-
-    def _matches(self, full: str) -> bool:
-        return any(full == name or full.endswith("." + name) for name in self.clients)
 
     def _class_of(self, expr: cst.CSTNode, scope: Scope, depth: int = 0) -> ClassInfo | None:
         """The class of this file that ``expr`` is (or is an instance of): ``self``, ``Settings()``."""

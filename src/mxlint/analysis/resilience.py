@@ -32,7 +32,14 @@ from mxlint.analysis.loops import Structure
 from mxlint.analysis.maintainx import MaintainXCalls, maintainx_words, trigger_pattern
 from mxlint.analysis.names import dotted, keyword
 from mxlint.analysis.rate_limits import SLEEPS, URLLIB3_RETRY, positional
-from mxlint.analysis.scopes import Scope, Scopes, qualified_name
+from mxlint.analysis.scopes import (
+    Scope,
+    Scopes,
+    absolute_name,
+    matches_configured,
+    module_name,
+    qualified_name,
+)
 from mxlint.analysis.triggers import Words
 from mxlint.config import Settings
 from mxlint.sources.python import locate
@@ -102,7 +109,8 @@ class Resilience:
         scopes: Scopes = context.analysis(Scopes)
         self.scopes = scopes
         self.module_scope = scopes.module
-        self._module = context.relpath.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        self._relpath = context.relpath
+        self._module = module_name(context.relpath)
 
     @cached_property
     def assigned(self) -> dict[str, list[cst.BaseExpression]]:
@@ -129,13 +137,12 @@ class Resilience:
             return False
         target = node.func if isinstance(node, cst.Call) else node
         name = self.qualified(target, scope)
-        if name and name in names:
-            return True
+        if name.startswith("."):  # from .http import with_retries
+            return matches_configured(absolute_name(name, self._relpath), names)
+        if name:
+            return name in names
         text = dotted(target)
-        if not text or name:
-            return False
-        full = f"{self._module}.{text}"
-        return any(full == wanted or full.endswith("." + wanted) for wanted in names)
+        return bool(text) and matches_configured(f"{self._module}.{text}", names)
 
     def _decorators(self) -> Iterator[tuple[cst.BaseExpression, Scope]]:
         for info in self.scopes.functions.values():

@@ -21,7 +21,7 @@ assignments, which the analyses need anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -375,6 +375,28 @@ def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
     elif isinstance(node, (cst.Tuple, cst.List)):
         for element in node.elements:
             yield from _names_in(element.value)
+
+
+def module_name(relpath: str) -> str:
+    """The dotted module a file is, from its path relative to the scan root (``src/acme/mx.py`` ->
+    ``src.acme.mx``); the import root may sit below the scan root, so compare names by suffix."""
+    return relpath.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def absolute_name(qualified: str, relpath: str) -> str:
+    """``qualified`` with a relative import's leading dots resolved against the package of the file
+    at ``relpath``: ``.mx.Client`` in ``src/acme/sync.py`` is ``src.acme.mx.Client``."""
+    level = len(qualified) - len(qualified.lstrip("."))
+    if not level:
+        return qualified
+    package = relpath.removesuffix(".py").split("/")[:-1]  # a module's folder; an __init__'s package
+    package = package[: len(package) - (level - 1)]
+    return ".".join(filter(None, (*package, qualified[level:])))
+
+
+def matches_configured(full: str, names: Iterable[str]) -> bool:
+    """A resolved dotted name against configured ones, which may omit the leading source folders."""
+    return any(full == name or full.endswith("." + name) for name in names)
 
 
 def qualified_name(node: cst.CSTNode, scope: Scope, depth: int = 0) -> str | None:
