@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 
 _TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__"})
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|.*_tests|conftest)\.py$")
-_CLI_DIRS = frozenset({"scripts", "bin", "cli", "management"})  # management: Django commands
+# management: Django commands; examples and tools: programs run by hand, whose output is for a person.
+_CLI_DIRS = frozenset({"scripts", "bin", "cli", "management", "examples", "tools"})
 _CLI_FILES = frozenset({"__main__.py", "manage.py", "setup.py", "noxfile.py"})
 _CLI_FILE = re.compile(r"^(.*_)?cli\.py$")  # cli.py, _cli.py, sync_cli.py
 

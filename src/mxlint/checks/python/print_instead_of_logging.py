@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from mxlint.analysis.names import binds_name, dotted, is_main_guard, keyword
@@ -17,6 +19,8 @@ _STD_STREAMS = {"sys.stdout", "sys.stderr", "stdout", "stderr", "None"}
 _CLI_DECORATORS = ("command", "group", "callback")  # click and typer entry points
 # A module that parses a command line is a program's front end: its output is for a person.
 _CLI_LIBRARIES = frozenset({"argparse", "click", "typer", "docopt", "fire", "optparse"})
+# A function named for printing (print_report, pprint, show_summary) prints on purpose: its caller asked.
+_OUTPUT_FUNCTION = re.compile(r"^_*(print|pprint|pp|display|show|echo)(_|$)")
 
 
 @rule("MX401")
@@ -30,7 +34,7 @@ class PrintInsteadOfLogging(PythonRule):
     def __init__(self, context: PythonContext) -> None:
         super().__init__(context)
         self.candidates: list[cst.Call] = []
-        self.cli_functions = 0
+        self.output_functions = 0  # enclosing CLI entry points and printing functions
         self.printer_names = {"print", "pprint", "pp"}  # plus local aliases of pprint's functions
         self.command_line = False  # imports a command-line parser or has a __main__ block
 
@@ -49,10 +53,10 @@ class PrintInsteadOfLogging(PythonRule):
         self.command_line |= is_main_guard(node)  # runnable as a script: `python -m pkg.tool`
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.cli_functions += _is_cli_entry(node)
+        self.output_functions += _prints_on_purpose(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.cli_functions -= _is_cli_entry(original_node)
+        self.output_functions -= _prints_on_purpose(original_node)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func)
@@ -60,7 +64,7 @@ class PrintInsteadOfLogging(PythonRule):
             return
         if name.rsplit(".", 1)[-1] not in self.printer_names:
             return
-        if self.cli_functions or _to_real_file(node):
+        if self.output_functions or _to_real_file(node):
             return
         self.candidates.append(node)
 
@@ -84,7 +88,10 @@ class PrintInsteadOfLogging(PythonRule):
         return print_fix(self.context, report.node)
 
 
-def _is_cli_entry(node: cst.FunctionDef) -> bool:
+def _prints_on_purpose(node: cst.FunctionDef) -> bool:
+    """A click/typer entry point, or a function whose name says it prints."""
+    if _OUTPUT_FUNCTION.match(node.name.value):
+        return True
     for decorator in node.decorators:
         target = decorator.decorator
         name = dotted(target.func if isinstance(target, cst.Call) else target)
