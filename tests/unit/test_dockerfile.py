@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mxlint.analysis.paths import is_dev_image_path
 from mxlint.sources.dockerfile import assignments, expand, parse, words
 
 SCOPE = {"APP": "app", "EMPTY": "", "UNSET": None}
@@ -148,3 +149,21 @@ def test_heredoc_bodies_are_not_instructions() -> None:
         ("RUN", 10, 10),
         ("USER", 11, 11),
     ]
+
+
+@pytest.mark.parametrize(
+    ("relpath", "dev_only"),
+    [
+        (".devcontainer/Dockerfile", True),
+        ("tests/integration/Dockerfile", True),
+        ("Dockerfile.dev", True),
+        ("docker/Containerfile.test", True),
+        ("ci.Dockerfile", True),
+        ("Dockerfile", False),
+        ("Dockerfile.prod", False),
+        ("deploy/api.Dockerfile", False),
+        ("devtools/Dockerfile", False),
+    ],
+)
+def test_images_for_development_only(relpath: str, dev_only: bool) -> None:
+    assert is_dev_image_path(relpath) is dev_only

@@ -1,4 +1,5 @@
-"""What a file's path says about it: test code, command-line entry points, Django settings."""
+"""What a file's path says about it: test code, command-line entry points, Django settings, images
+built for development only."""
 
 from __future__ import annotations
 
@@ -32,3 +33,15 @@ def is_settings_path(relpath: str) -> bool:
     package (``config/settings/production.py``)."""
     path = PurePosixPath(relpath)
     return path.name == "settings.py" or path.stem.endswith("_settings") or "settings" in path.parts[:-1]
+
+
+# Dockerfile.dev, dev.Dockerfile, Containerfile.test: the variant names what the image is for.
+_DEV_IMAGE = re.compile(
+    r"(?i)^((dockerfile|containerfile)\.(dev|devel|develop|local|test|tests|ci)|(dev|local|test|ci)\.(dockerfile|containerfile))$"
+)
+
+
+def is_dev_image_path(relpath: str) -> bool:
+    """A Dockerfile for a development container (``.devcontainer/``), tests or CI, never deployed."""
+    path = PurePosixPath(relpath)
+    return ".devcontainer" in path.parts[:-1] or is_test_path(relpath) or bool(_DEV_IMAGE.match(path.name))

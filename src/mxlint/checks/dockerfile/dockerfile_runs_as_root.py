@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mxlint.analysis.paths import is_dev_image_path
 from mxlint.checks.base import DockerfileRule, rule
+from mxlint.config import Settings
 from mxlint.sources.dockerfile import Dockerfile, Stage, assignments, expand, words
 
 # Images whose default user is not root: distroless (and similar) tags such as `:nonroot` and
@@ -65,6 +67,10 @@ def stage_user(dockerfile: Dockerfile, stage: Stage) -> tuple[User, dict[str, st
 
 @rule("MX602")
 class DockerfileRunsAsRoot(DockerfileRule):
+    @classmethod
+    def applies_to(cls, relpath: str, settings: Settings) -> bool:
+        return not is_dev_image_path(relpath)  # a dev container or test image is never deployed
+
     def check(self) -> None:
         dockerfile = self.context.dockerfile
         if not dockerfile.stages:

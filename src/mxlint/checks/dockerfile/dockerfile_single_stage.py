@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from mxlint.analysis.paths import is_dev_image_path
 from mxlint.checks.base import DockerfileRule, rule
+from mxlint.config import Settings
 from mxlint.sources.dockerfile import expand
 
 
 @rule("MX601")
 class DockerfileSingleStage(DockerfileRule):
+    @classmethod
+    def applies_to(cls, relpath: str, settings: Settings) -> bool:
+        return not is_dev_image_path(relpath)  # a dev container or test image is never deployed
+
     def check(self) -> None:
         dockerfile = self.context.dockerfile
         if not dockerfile.stages:
