@@ -102,6 +102,9 @@ class Unit:
     # asyncio.to_thread(fetch), functools.partial(fetch, url).
     calls: set[str] = field(default_factory=set)
     raises_on_429: bool = False
+    # Sleeps on a 429 for a delay an imported helper computes (wait = retry_delay(resp.headers)): what it
+    # reads cannot be seen, so it is taken as the server's time. Set after the walk.
+    opaque_wait: bool = False
 
     def chain(self) -> Iterator[Unit]:
         unit: Unit | None = self
@@ -133,6 +136,10 @@ class RateLimitFacts:
         self._polarity: dict[cst.CSTNode, int] = {}
         _Collector(self).walk(context.module)
         self.header_functions = self._header_functions()
+        for call, unit in self.sleeps_on_429:
+            if unit is not None and self.opaque_delay(positional(call, 0), unit):
+                unit.opaque_wait = True
+        self.waiting_functions = self._closure(lambda unit: unit.reads_header or unit.opaque_wait)
 
     # --- 429 checks -------------------------------------------------------------------------------
     def polarity(self, test: cst.BaseExpression) -> int:
@@ -342,6 +349,17 @@ class RateLimitFacts:
             return False
         return any(u.reads_header or u.calls & self.header_functions for u in unit.chain())
 
+    def policy_waits_for_server(self, policy: Policy) -> bool:
+        """The code a retry policy runs honours the header, or sleeps on a 429 for a delay an imported
+        helper computes before it raises: ``@backoff.on_exception(expo, ...)`` around a method that
+        calls ``_send``, where ``_send`` awaits ``asyncio.sleep(retry_after_seconds(resp.headers))`` on a
+        429, waits the server's time before the library's own backoff."""
+        if self.honours_header(policy.unit) or self.hook_honours_header(policy):
+            return True
+        return policy.unit is not None and any(
+            u.opaque_wait or u.calls & self.waiting_functions for u in policy.unit.chain()
+        )
+
     def hook_honours_header(self, policy: Policy) -> bool:
         """An ``on_backoff=``/``before_sleep=`` callback (a name, a list of them, a lambda) reads a rate-limit
         header or calls a same-module function that does."""
@@ -358,7 +376,11 @@ class RateLimitFacts:
         return False
 
     def _header_functions(self) -> set[str]:
-        names = {name for name, units in self.functions.items() if any(u.reads_header for u in units)}
+        return self._closure(lambda unit: unit.reads_header)
+
+    def _closure(self, seed: Callable[[Unit], bool]) -> set[str]:
+        """Names of same-module functions that satisfy ``seed`` or call (transitively) one that does."""
+        names = {name for name, units in self.functions.items() if any(seed(u) for u in units)}
         grew = True
         while grew:
             grew = False

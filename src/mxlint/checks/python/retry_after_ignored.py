@@ -36,7 +36,7 @@ class RetryAfterIgnored(PythonRule):
             name = policy.name
             if name == "Retry":
                 what, library = self._urllib3(policy), "urllib3"
-            elif facts.honours_header(policy.unit) or facts.hook_honours_header(policy):
+            elif facts.policy_waits_for_server(policy):
                 continue
             elif name in ("on_exception", "on_predicate"):
                 what, library = self._backoff(facts, policy), "backoff"

@@ -15,6 +15,9 @@ from mxlint.config import Settings
 
 # A call or decorator named like a dedupe step: is_duplicate(), store.seen(key), @idempotent.
 _DEDUPE_NAME = re.compile(r"(?i)idempot|dedup|duplicate|seen|already|processed|replay")
+# A value named as a dedupe key (event.dedupe_key, idempotency_key) handed to a call whose result the
+# handler uses: ``if not await store.first_delivery(pool, event.dedupe_key): return ...``.
+_KEY_NAME = re.compile(r"(?i)^_*(?:dedup(?:e|lication)?|idempotency)_?key$")
 # Store operations that check and record in one step, or check membership.
 _STORE_CHECKS = frozenset(
     {"exists", "setnx", "sismember", "sadd", "hsetnx", "get_or_create", "on_conflict_do_nothing"}
@@ -88,7 +91,7 @@ def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) 
         for call in code.calls:
             name = web.qualified(call.func, function.scope) or dotted(call.func) or ""
             short = call.func.attr.value if isinstance(call.func, cst.Attribute) else name.rsplit(".", 1)[-1]
-            if _DEDUPE_NAME.search(short):
+            if _DEDUPE_NAME.search(short) or (call not in code.discarded and _passes_key(call)):
                 return True
             key = key or name.startswith("hashlib.")  # a body hash: hashlib.sha256(body).hexdigest()
             nx = short == "set" and keyword(call, "nx") is not None
@@ -105,6 +108,11 @@ def _deduplicates(web: WebRoutes, webhook: Webhook, functions: tuple[str, ...]) 
         store = store or any(_SQL_UPSERT.search(text) for text in strings)
         store = store or any(_membership(comparison) for comparison in code.comparisons)
     return key and store
+
+
+def _passes_key(call: cst.Call) -> bool:
+    """An argument named as a dedupe key: ``first_delivery(pool, event.dedupe_key)``."""
+    return any(_KEY_NAME.match((dotted(arg.value) or "").rsplit(".", 1)[-1]) for arg in call.args)
 
 
 def _duplicate_error(handler: cst.ExceptHandler) -> bool:
