@@ -113,10 +113,28 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# A placeholder's words inside a longer value: `ghp_your_token_here`, `xoxb-your-bot-token`,
+# `super-secret-jwt-key-change-in-production`, `django-insecure-change-me`; and AWS's documented
+# example keys (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`).
+_PLACEHOLDER_WORDS = re.compile(
+    r"""(?ix)(?:^|[^a-z0-9])(?:
+        your | changeme | replaceme
+      | (?:change|replace)[-_ .](?:me|this|it|in|before|with|to)
+    )(?:$|[^a-z0-9])"""
+)
+_AWS_EXAMPLE_KEY = re.compile(r"EXAMPLE(?:KEY)?$")
+
+
 def is_placeholder(value: str) -> bool:
-    """An empty, templated or obviously fake value (``""``, ``changeme``, ``<token>``, ``${X}``, ``xxx``)."""
+    """An empty, templated or obviously fake value (``""``, ``changeme``, ``<token>``, ``${X}``, ``xxx``,
+    ``ghp_your_token_here``, ``secret-change-in-production``, AWS's ``AKIAIOSFODNN7EXAMPLE``)."""
     stripped = value.strip()
-    return not stripped or bool(_PLACEHOLDER.match(stripped))
+    return (
+        not stripped
+        or bool(_PLACEHOLDER.match(stripped))
+        or bool(_PLACEHOLDER_WORDS.search(stripped))
+        or bool(_AWS_EXAMPLE_KEY.search(stripped))
+    )
 
 
 _REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{|\{%|^ENC\[")

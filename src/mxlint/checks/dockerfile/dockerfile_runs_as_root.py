@@ -13,6 +13,14 @@ from mxlint.sources.dockerfile import Dockerfile, Stage, assignments, expand, wo
 # Images whose default user is not root: distroless (and similar) tags such as `:nonroot` and
 # `:debug-nonroot`. Any other image is assumed to keep Docker's default, root.
 _NONROOT_TAG = re.compile(r":[\w.-]*nonroot$")
+# Chainguard's images run as `nonroot` (UID 65532) by default, `-dev` variants too; wolfi-base, a bare
+# base for building images, runs as root.
+_CHAINGUARD = re.compile(r"^cgr\.dev/chainguard/(?!wolfi-base(?::|$))")
+
+
+def _default_user(image: str) -> str:
+    reference = image.split("@")[0]
+    return "nonroot" if _NONROOT_TAG.search(reference) or _CHAINGUARD.match(reference) else "root"
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ def stage_user(dockerfile: Dockerfile, stage: Stage) -> tuple[User, dict[str, st
         env = dict(env)
     else:
         image = expand(stage.base, dockerfile.global_args).value  # None or "": a --build-arg, unknown
-        default = None if not image else "nonroot" if _NONROOT_TAG.search(image.split("@")[0]) else "root"
+        default = _default_user(image) if image else None
         user, env = User(default, image or stage.base, stage.line, stage, from_image=True), {}
     args: dict[str, str | None] = {}
     for instruction in stage.instructions:

@@ -11,15 +11,19 @@ from mxlint.sources import yaml as y
 
 CONFIG_NAMES = (".pre-commit-config.yaml", ".pre-commit-config.yml")
 # Hook ids published by the scanners' own .pre-commit-hooks.yaml (research-rules §2.10); ggshield
-# also publishes a pre-push hook and Docker variants of both.
+# also publishes a pre-push hook and Docker variants of both. Talisman (thoughtworks/talisman:
+# talisman-commit, talisman-push) and ripsecrets (sirwart/ripsecrets) block secret commits as well.
 SCANNER_IDS = frozenset(
     {
         "detect-secrets", "gitleaks", "gitleaks-docker", "gitleaks-system", "trufflehog",
         "ggshield", "ggshield-push", "docker-ggshield", "docker-ggshield-push",
+        "talisman-commit", "talisman-push", "ripsecrets",
     }
 )  # fmt: skip
 # A `repo: local` hook counts when its entry runs one of the scanners.
-SCANNER_ENTRY = re.compile(r"(?<![\w-])(detect-secrets(-hook)?|gitleaks|trufflehog|ggshield)(?![\w-])")
+SCANNER_ENTRY = re.compile(
+    r"(?<![\w-])(detect-secrets(-hook)?|gitleaks|trufflehog|ggshield|talisman|ripsecrets)(?![\w-])"
+)
 # Stages at which a hook stops a secret before it leaves the machine; `manual` alone never runs.
 BLOCKING_STAGES = frozenset({"pre-commit", "commit", "pre-push", "push"})
 

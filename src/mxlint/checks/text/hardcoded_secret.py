@@ -42,7 +42,12 @@ from detect_secrets.settings import get_plugins, transient_settings
 from detect_secrets.util.code_snippet import get_code_snippet
 
 from mxlint.analysis.paths import is_test_path
-from mxlint.analysis.secrets import describes_credential, is_placeholder, names_a_variable
+from mxlint.analysis.secrets import (
+    describes_credential,
+    is_literal_secret,
+    is_placeholder,
+    names_a_variable,
+)
 from mxlint.checks.base import TextRule, rule
 
 # Files larger than this are not scanned: generated data, dumps and bundles, not configuration.
@@ -275,6 +280,8 @@ _MXLINT_COMMENT = re.compile(r"#\s*mxlint\s*:.*$")
 _IDENTIFIER = re.compile(r"[a-z]+(?:\d+)?(?:[-_.:/](?:[a-z]+|\d+))+")
 _ENV_STYLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _REFERENCE_SPAN = re.compile(r"\$\{[^}]*\}")
+# A type written as a string (`secret_key: "Optional[str]"`, OpenAPI models' `"secrets": "List[V1Ref]"`).
+_TYPE_EXPRESSION = re.compile(r"[A-Za-z_][\w.]*\[[\w\[\], .|]*\]")
 # Bitnami sealed secrets hold values encrypted for one cluster: safe to commit by design.
 _SEALED_SECRET = re.compile(r"^kind:\s*SealedSecret\s*$", re.MULTILINE)
 
@@ -288,11 +295,22 @@ def _keyword_credential(line: str, value: str, column: int, lines: list[str]) ->
         value = rest  # `--set-secrets=MAINTAINX_API_KEY=maintainx-api-key:latest` maps a name to a secret
     if names_a_variable(value) or not _credential_like(value) or _IDENTIFIER.fullmatch(value):
         return False
-    if _describing_name(line[: max(column - 1, 0)]):
+    # A plain URL, an elided example (`sk-...xyz123`), a path or a type is no credential.
+    if not is_literal_secret(value) or _TYPE_EXPRESSION.fullmatch(value):
+        return False
+    before = line[: max(column - 1, 0)]
+    if _describing_name(before) or _names_itself(before, value):
         return False
     if any(span.start() < column <= span.end() for span in _REFERENCE_SPAN.finditer(line)):
         return False
     return not _SEALED_SECRET.search("\n".join(lines))
+
+
+def _names_itself(before_value: str, value: str) -> bool:
+    """An OpenAPI model's attribute map: ``"client_secret": "clientSecret"`` maps a name to its JSON key."""
+    names = _NAME.findall(before_value)
+    normalise = re.compile(r"[^a-z0-9]")
+    return bool(names) and normalise.sub("", names[-1].lower()) == normalise.sub("", value.lower())
 
 
 def _describing_name(before_value: str) -> bool:
