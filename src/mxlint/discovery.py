@@ -249,6 +249,8 @@ class Discovery:
                 )
         patches: set[str] = set()
         for relpath in kustomizations:
+            if (self.root / relpath).is_symlink():
+                continue  # never read through a link: it may lead out of the scan root
             folder = posixpath.dirname(relpath)
             for target in _patch_paths(self.root / relpath):
                 patches.add(posixpath.normpath(posixpath.join(folder, target)))

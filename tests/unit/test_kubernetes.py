@@ -353,6 +353,18 @@ def test_a_patch_named_alone_finds_its_kustomization_beside_it(lint) -> None:
     assert result.findings == []
 
 
+def test_a_kustomization_behind_a_link_is_not_read(lint, tmp_path) -> None:
+    # The link may lead out of the scan root: the patch is then judged as a whole manifest.
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "kustomization.yaml").write_text(KUSTOMIZE_OVERLAY["deploy/overlays/prod/kustomization.yaml"])
+    files = {"deploy/overlays/prod/memory.yaml": KUSTOMIZE_OVERLAY["deploy/overlays/prod/memory.yaml"]}
+    lint(files, select=PATCH_RULES)
+    (tmp_path / "deploy/overlays/prod/kustomization.yaml").symlink_to(outside / "kustomization.yaml")
+    result = lint({}, select=["MX402"])
+    assert [f.rule_id for f in result.findings] == ["MX402"]
+
+
 def test_mx104_never_shows_the_value_in_any_format(lint) -> None:
     from mxlint.reporters import REPORTERS
 
