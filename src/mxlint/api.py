@@ -172,4 +172,5 @@ def run(options: Options) -> RunResult:
         files_checked=outcome.files_checked,
         skipped=tuple(meta.id for meta in rules if not plan.runs(meta)),
         kinds_scanned=frozenset(source.kind for source in sources),
+        subjects_seen=outcome.subjects,
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from mxlint import fingerprint, registry, suppression
 from mxlint.cache import ResultCache
-from mxlint.checks.base import KIND_BASES, FileContext, Project, Report, Rule, registered
+from mxlint.checks.base import KIND_BASES, SUBJECT, FileContext, Project, Report, Rule, registered
 from mxlint.config import Settings
 from mxlint.discovery import SourceFile
 from mxlint.model import FileKind, Finding, Notification, Priority, RuleMeta, Scope
@@ -273,6 +273,7 @@ class EngineResult:
     findings: list[Finding]
     notifications: list[Notification]
     files_checked: int
+    subjects: frozenset[str] = frozenset()  # rules that found their YAML subject in some file
 
 
 def run(
@@ -319,7 +320,10 @@ def run(
         findings.extend(_finalize(checker, sources, folders, facts, read_line, repositories))
     findings.sort(key=Finding.sort_key)
     notifications.sort(key=lambda n: (n.path, n.line or 0, n.message))
-    return EngineResult(findings, notifications, len(selected))
+    subjects = frozenset(
+        rule_id for rule_id, entries in facts.items() if any(v == SUBJECT for _, v in entries)
+    )
+    return EngineResult(findings, notifications, len(selected), subjects)
 
 
 def _finalize(

@@ -93,6 +93,9 @@ class RuleMeta:
     valid: tuple[Example, ...] = ()
     invalid: tuple[Example, ...] = ()
     autofix: bool = False  # ``check --fix`` can rewrite some of its findings (the rule's ``fix`` method)
+    # What the rule judges when a project may have none of it ("MaintainX webhook handlers"): a run in
+    # which the rule records no subject is "not applicable" in the readiness report, not a pass.
+    subject: str = ""
 
     @property
     def is_security(self) -> bool:
@@ -154,6 +157,8 @@ class RunResult:
     # The kinds of file the scan found (None: not known), so a report can tell "nothing to check"
     # (no Dockerfile at all) from "checked and passed".
     kinds_scanned: frozenset[FileKind] | None = None
+    # Rules that found their ``subject`` (see RuleMeta) in some file; None: not known.
+    subjects_seen: frozenset[str] | None = None
 
     def rule(self, rule_id: str) -> RuleMeta:
         for meta in self.rules:

@@ -32,7 +32,9 @@ _REQUIRED = (
     "id", "name", "title", "priority", "category", "kinds", "precision",
     "message", "description", "rationale", "fix",
 )  # fmt: skip
-_OPTIONAL = ("checklist", "scope", "tags", "references", "peers", "limitations", "examples", "autofix")
+_OPTIONAL = (
+    "checklist", "scope", "tags", "references", "peers", "limitations", "examples", "autofix", "subject"
+)  # fmt: skip
 _EXAMPLE_KEYS = {"code", "path", "files", "lines", "note", "fixed"}
 _ID = re.compile(r"^MX\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -151,6 +153,7 @@ def parse_rule(raw: Mapping[str, Any], source: str) -> RuleMeta:
         valid=valid,
         invalid=invalid,
         autofix=autofix,
+        subject=" ".join((raw.get("subject") or "").split()),
     )
 
 

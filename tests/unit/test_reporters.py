@@ -142,3 +142,30 @@ def test_markdown_tells_nothing_to_check_and_partial_runs_from_a_pass() -> None:
     assert status["deployment.non-root"] == "not checked (no Dockerfiles or Kubernetes manifests)"
     assert status["observability.health"] == "pass (MX402 not run)"
     assert status["observability.structured-logging"] == "pass (MX407 not run; 1 suppressed)"
+
+
+def test_markdown_tells_an_item_with_nothing_to_judge_from_a_pass(lint) -> None:
+    from mxlint.reporters import markdown
+
+    handler = (
+        "import hmac\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n"
+        '@app.post("/hooks/maintainx")\ndef hook():\n'
+        '    signature = request.headers["x-maintainx-webhook-body-signature"]\n'
+        "    return {}\n"
+    )
+    worker = 'import requests\nrequests.get("https://api.getmaintainx.com/v1/assets/1", timeout=5)\n'
+    rules = ["MX302", "MX303"]
+    without = markdown.statuses(lint({"worker.py": worker}, select=rules))
+    assert without["data.webhook-idempotency"] == "not applicable (no MaintainX webhook handlers found)"
+    assert without["data.webhook-signature"] == "not applicable (no MaintainX webhook handlers found)"
+    assert "2 do not apply" in markdown.render(lint({"worker.py": worker}, select=rules))
+    judged = lint({"worker.py": worker, "hooks.py": handler}, select=rules)
+    assert judged.subjects_seen == {"MX302", "MX303"}
+    assert markdown.statuses(judged)["data.webhook-idempotency"].startswith("fail")
+    suppressed = handler.replace("def hook():", "def hook():  # mxlint: ignore[MX302, MX303] tested here")
+    quiet = lint({"worker.py": worker, "hooks.py": suppressed}, select=rules)
+    assert markdown.statuses(quiet)["data.webhook-idempotency"] == "pass (1 suppressed)"
+    # Not known (a result built without the engine): a pass stays a pass.
+    assert (
+        markdown.statuses(RunResult([], [], [by_id()["MX302"]], [], 1))["data.webhook-idempotency"] == "pass"
+    )

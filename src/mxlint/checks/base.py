@@ -118,6 +118,11 @@ class Rule:
         """Keep a picklable fact for this rule's :meth:`finalize` (repository-level rules)."""
         self.context.facts.setdefault(self.RULE_ID, []).append(fact)
 
+    def judged_subject(self) -> None:
+        """Note that this file holds what the rule's YAML ``subject`` names (a webhook handler), so the
+        readiness report tells "passed" from "nothing to judge"."""
+        self.record(SUBJECT)
+
     @classmethod
     def finalize(cls, project: Project) -> None:
         """Repository-level judgement over the facts every file contributed; file rules skip it."""
@@ -188,6 +193,8 @@ class Project:
             return min(self.files, key=lambda path: (path.count("/"), path))
         return self.path(candidates[0]) if candidates else self.path(ROOT_MANIFESTS[0])
 
+
+SUBJECT = "subject"  # the fact :meth:`Rule.judged_subject` records
 
 ROOT_MANIFESTS = ("pyproject.toml", "requirements.txt", "setup.py", "setup.cfg", "Pipfile", "Dockerfile")
 

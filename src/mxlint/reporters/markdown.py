@@ -9,7 +9,7 @@ from mxlint.checklist import CATEGORY_TITLES, ITEMS, MANUAL_ITEMS
 from mxlint.model import FileKind, Finding, Priority, RuleMeta, RunResult
 from mxlint.registry import all_rules
 
-PASS, NOT_CHECKED, MANUAL = "pass", "not checked", "manual"
+PASS, NOT_CHECKED, MANUAL, NOT_APPLICABLE = "pass", "not checked", "manual", "not applicable"
 
 
 def _plural(count: int, word: str) -> str:
@@ -55,6 +55,9 @@ def statuses(result: RunResult) -> dict[str, str]:
             listed = sorted(_KIND_NAMES[kind] for kind in kinds)
             names = ", ".join(listed[:-1]) + " or " + listed[-1] if len(listed) > 1 else listed[0]
             found[item.key] = f"{NOT_CHECKED} (no {names})"
+        elif _nothing_to_judge(metas, result.subjects_seen):
+            subjects = sorted({meta.subject for meta in metas})
+            found[item.key] = f"{NOT_APPLICABLE} (no {' or '.join(subjects)} found)"
         else:
             notes = []
             ran_ids = {meta.id for meta in metas}
@@ -66,6 +69,16 @@ def statuses(result: RunResult) -> dict[str, str]:
                 notes.append(f"{suppressed} suppressed")
             found[item.key] = PASS + (f" ({'; '.join(notes)})" if notes else "")
     return found
+
+
+def _nothing_to_judge(metas: list[RuleMeta], seen: frozenset[str] | None) -> bool:
+    """Every rule of the item judges a subject (webhook handlers) and none found one."""
+    return seen is not None and all(meta.subject and meta.id not in seen for meta in metas)
+
+
+def _not_applicable(status: dict[str, str]) -> str:
+    count = sum(value.startswith(NOT_APPLICABLE) for value in status.values())
+    return f"{count} do not apply, " if count else ""
 
 
 def render(result: RunResult) -> str:
@@ -83,7 +96,8 @@ def render(result: RunResult) -> str:
         f"{_plural(result.files_checked, 'file')} checked, {summary}. "
         f"{failing} of {len(status)} checklist items fail; "
         f"{sum(value.startswith(NOT_CHECKED) for value in status.values())} were not checked, "
-        f"{len(MANUAL_ITEMS)} need a manual check.",
+        + _not_applicable(status)
+        + f"{len(MANUAL_ITEMS)} need a manual check.",
         "",
         "| Category | Requirement | Key | Priority | Status |",
         "|---|---|---|---|---|",

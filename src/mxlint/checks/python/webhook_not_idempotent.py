@@ -65,6 +65,7 @@ class WebhookNotIdempotent(PythonRule):
     def finish(self) -> None:
         web: WebRoutes = self.context.analysis(WebRoutes)
         for webhook in web.webhooks():
+            self.judged_subject()
             if not _deduplicates(web, webhook, self.context.settings.web.dedupe_functions):
                 name = webhook.handler.node.name
                 self.report(name, handler=name.value)

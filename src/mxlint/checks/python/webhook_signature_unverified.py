@@ -54,6 +54,7 @@ class WebhookSignatureUnverified(PythonRule):
         web: WebRoutes = self.context.analysis(WebRoutes)
         verifiers = self.context.settings.web.signature_verifiers
         for webhook in web.webhooks():
+            self.judged_subject()
             if webhook.delegated:  # verified, or not, in the dependency that reads the body
                 continue
             problem = _problem(web, webhook.code, verifiers)
